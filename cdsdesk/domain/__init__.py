@@ -1,0 +1,1 @@
+"""Domain types: enums, value types and the SQLAlchemy models."""

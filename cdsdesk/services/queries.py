@@ -1,0 +1,316 @@
+"""Reading tasks: the filtered list and one task's full detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from cdsdesk.domain.enums import DeadlineKind, Recurrence, StatusClass, StoredStatus, TaskGroup
+from cdsdesk.domain.models import ProgressNote, Task, TaskExtension, TaskLink, TaskOccurrence
+from cdsdesk.errors import NotFoundError, ValidationError
+from cdsdesk.i18n import tr
+from cdsdesk.periods import Quarter
+from cdsdesk.services.register_view import RegisterView, TaskEntry, load_view
+from cdsdesk.services.units import units_answering_for
+from cdsdesk.settings import load_settings
+from cdsdesk.storage.db import Register
+from cdsdesk.textvi import fold
+
+# Status filters beyond the five classes.
+DUE_SOON = "due_soon"
+CANCELLED = "cancelled"
+STATUS_FILTERS = [c.value for c in StatusClass] + [DUE_SOON, CANCELLED]
+
+
+@dataclass
+class TaskQuery:
+    as_of: date | None = None
+    status: str | None = None  # a StatusClass value, "due_soon" or "cancelled"
+    unit_id: int | None = None
+    include_cooperating: bool = False
+    include_subunits: bool = False
+    search: str = ""
+    document_id: int | None = None
+    task_group: TaskGroup | None = None
+    due_in: Quarter | None = None  # deadline falls in this quarter
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of the task list, plain data for tables and exports."""
+
+    id: int
+    parent_id: int | None
+    depth: int
+    ref: str
+    content: str
+    lead_units: tuple[str, ...]
+    cooperating_units: tuple[str, ...]
+    deadline: date | None
+    deadline_text: str
+    deadline_kind: DeadlineKind
+    recurrence: Recurrence | None
+    status: StoredStatus
+    status_class: StatusClass | None
+    due_soon: bool
+    days_overdue: int
+    cancelled: bool
+    extended: bool
+    urgent: bool
+    last_note_on: date | None
+    last_note: str
+    document_id: int | None
+    document: str
+    task_group: TaskGroup | None
+    assigned_on: date | None
+    completed_on: date | None
+    has_children: bool
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def status_label(self) -> str:
+        if self.cancelled:
+            return StoredStatus.CANCELLED.label
+        if self.status_class is None:
+            return tr("Chưa giao")
+        if self.due_soon:
+            return tr("Sắp đến hạn")
+        return self.status_class.label
+
+
+def query_tasks(register: Register, query: TaskQuery | None = None) -> list[TaskRow]:
+    """Tasks matching every given filter, parents before their sub-tasks."""
+    query = query or TaskQuery()
+    as_of = query.as_of or date.today()
+    if query.status is not None and query.status not in STATUS_FILTERS:
+        raise ValidationError(
+            tr("Trạng thái “{status}” không hợp lệ (dùng: {names}).").format(
+                status=query.status, names=", ".join(STATUS_FILTERS)
+            )
+        )
+    units = (
+        units_answering_for(register, query.unit_id, query.include_subunits)
+        if query.unit_id is not None
+        else None
+    )
+    due_soon_days = load_settings(register).due_soon_days
+    with register.transaction() as session:
+        view = load_view(session, as_of, due_soon_days)
+    words = fold(query.search).split()
+    rows = []
+    for entry in view.ordered():
+        if _matches(view, entry, query, units, words):
+            rows.append(to_row(view, entry))
+    return rows
+
+
+def _matches(
+    view: RegisterView,
+    entry: TaskEntry,
+    query: TaskQuery,
+    units: set[int] | None,
+    words: list[str],
+) -> bool:
+    shown = entry.shown
+    if query.status == CANCELLED:
+        if not shown.cancelled:
+            return False
+    elif query.status == DUE_SOON:
+        if not shown.due_soon:
+            return False
+    elif query.status is not None and (
+        shown.status_class is None or shown.status_class.value != query.status
+    ):
+        return False
+    if units is not None:
+        mine = set(entry.lead_ids)
+        if query.include_cooperating:
+            mine |= set(entry.cooperating_ids)
+        if not mine & units:
+            return False
+    if query.document_id is not None and entry.document_id != query.document_id:
+        return False
+    if query.task_group is not None and entry.task_group != query.task_group.value:
+        return False
+    if query.due_in is not None and not (
+        shown.due_on and query.due_in.start <= shown.due_on <= query.due_in.end
+    ):
+        return False
+    if query.due_on is not None and shown.due_on != query.due_on:
+        return False
+    if words:
+        haystack = (
+            entry.search_text
+            + " "
+            + " ".join(fold(view.unit_names.get(u, "")) for u in entry.lead_ids)
+        )
+        if not all(w in haystack for w in words):
+            return False
+    return True
+
+
+def _depth(view: RegisterView, entry: TaskEntry) -> int:
+    depth = 0
+    parent = entry.parent_id
+    while parent is not None and parent in view.tasks and depth < 20:
+        depth += 1
+        parent = view.tasks[parent].parent_id
+    return depth
+
+
+def review_flags(entry: TaskEntry) -> tuple[str, ...]:
+    """What needs a human look, in Vietnamese."""
+    flags = []
+    facts = entry.facts
+    due = facts.original_deadline or facts.deadline
+    if due and facts.assigned_on and due < facts.assigned_on:
+        flags.append(tr("Hạn hoàn thành trước ngày giao"))
+    if not entry.lead_ids:
+        flags.append(tr("Chưa có đơn vị chủ trì"))
+    return tuple(flags)
+
+
+def to_row(view: RegisterView, entry: TaskEntry) -> TaskRow:
+    shown = entry.shown
+    facts = entry.facts
+    return TaskRow(
+        id=entry.id,
+        parent_id=entry.parent_id,
+        depth=_depth(view, entry),
+        ref=entry.ref,
+        content=entry.content,
+        lead_units=tuple(view.unit_names.get(u, "?") for u in entry.lead_ids),
+        cooperating_units=tuple(view.unit_names.get(u, "?") for u in entry.cooperating_ids),
+        deadline=shown.due_on or facts.deadline,
+        deadline_text=entry.deadline_text,
+        deadline_kind=facts.deadline_kind,
+        recurrence=facts.recurrence,
+        status=facts.status,
+        status_class=shown.status_class,
+        due_soon=shown.due_soon,
+        days_overdue=shown.days_overdue,
+        cancelled=shown.cancelled,
+        extended=shown.extended,
+        urgent=entry.urgent,
+        last_note_on=entry.last_note_on,
+        last_note=entry.last_note,
+        document_id=entry.document_id,
+        document=view.document_labels.get(entry.document_id, "") if entry.document_id else "",
+        task_group=TaskGroup(entry.task_group) if entry.task_group else None,
+        assigned_on=facts.assigned_on,
+        completed_on=facts.completed_on,
+        has_children=bool(entry.children),
+        flags=review_flags(entry),
+    )
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    id: int
+    noted_on: date
+    text: str
+    status_set: StoredStatus | None
+
+
+@dataclass(frozen=True)
+class ExtensionInfo:
+    decided_on: date
+    old_deadline: date | None
+    new_deadline: date
+    reason: str
+    decision: str
+
+
+@dataclass(frozen=True)
+class OccurrenceInfo:
+    period_start: date
+    due_on: date
+    completed_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """Everything about one task, for the editor."""
+
+    row: TaskRow
+    version: int
+    period_start: date | None
+    original_deadline: date | None
+    lead_ids: tuple[int, ...]
+    cooperating_ids: tuple[int, ...]
+    informed_ids: tuple[int, ...]
+    status_reason: str
+    result: str
+    evidence: str
+    cancelled_on: date | None
+    notes: tuple[NoteInfo, ...]
+    extensions: tuple[ExtensionInfo, ...]
+    occurrences: tuple[OccurrenceInfo, ...]
+    children: tuple[int, ...]
+    links_from: tuple[tuple[int, str], ...]  # (earlier task id, kind)
+    links_to: tuple[tuple[int, str], ...]  # (later task id, kind)
+
+
+def get_task(register: Register, task_id: int, as_of: date | None = None) -> TaskDetail:
+    due_soon_days = load_settings(register).due_soon_days
+    with register.transaction() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFoundError(tr("Không có nhiệm vụ mã {id}.").format(id=task_id))
+        view = load_view(session, as_of or date.today(), due_soon_days)
+        entry = view.tasks[task_id]
+        notes = session.scalars(
+            select(ProgressNote)
+            .where(ProgressNote.task_id == task_id)
+            .order_by(ProgressNote.noted_on, ProgressNote.id)
+        )
+        extensions = session.scalars(
+            select(TaskExtension)
+            .where(TaskExtension.task_id == task_id)
+            .order_by(TaskExtension.decided_on, TaskExtension.id)
+        )
+        occurrences = session.scalars(
+            select(TaskOccurrence)
+            .where(TaskOccurrence.task_id == task_id)
+            .order_by(TaskOccurrence.period_start)
+        )
+        links = session.execute(
+            select(TaskLink.from_task_id, TaskLink.to_task_id, TaskLink.kind).where(
+                (TaskLink.from_task_id == task_id) | (TaskLink.to_task_id == task_id)
+            )
+        ).all()
+        own_roles = [(tu.unit_id, tu.role) for tu in task.units]
+        return TaskDetail(
+            row=to_row(view, entry),
+            version=task.version,
+            period_start=task.period_start,
+            original_deadline=task.original_deadline,
+            lead_ids=tuple(u for u, r in own_roles if r == "lead"),
+            cooperating_ids=tuple(u for u, r in own_roles if r == "cooperating"),
+            informed_ids=tuple(u for u, r in own_roles if r == "informed"),
+            status_reason=task.status_reason,
+            result=task.result,
+            evidence=task.evidence,
+            cancelled_on=task.cancelled_on,
+            notes=tuple(
+                NoteInfo(
+                    n.id, n.noted_on, n.text, StoredStatus(n.status_set) if n.status_set else None
+                )
+                for n in notes
+            ),
+            extensions=tuple(
+                ExtensionInfo(e.decided_on, e.old_deadline, e.new_deadline, e.reason, e.decision)
+                for e in extensions
+            ),
+            occurrences=tuple(
+                OccurrenceInfo(o.period_start, o.due_on, o.completed_on, o.note)
+                for o in occurrences
+            ),
+            children=tuple(entry.children),
+            links_from=tuple((f, k) for f, t, k in links if t == task_id),
+            links_to=tuple((t, k) for f, t, k in links if f == task_id),
+        )

@@ -1,0 +1,85 @@
+"""Alembic migrations, run when a register opens.
+
+Alembic is configured in code (no ``alembic.ini`` to ship); the scripts live in
+``cdsdesk/storage/migrations``. Before any pending migration touches an
+existing file, a consistent copy of it is saved beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import DatabaseError
+
+from cdsdesk.errors import RegisterError
+from cdsdesk.i18n import tr
+
+if TYPE_CHECKING:
+    from cdsdesk.storage.db import Register
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(register: Register) -> str | None:
+    try:
+        with register.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        raise RegisterError(
+            tr("Không mở được sổ đăng ký: tệp bị hỏng hoặc không đọc được ({error}).").format(
+                error=exc.orig
+            )
+        ) from exc
+
+
+def upgrade(register: Register, revision: str = "head") -> Path | None:
+    """Bring the register to ``revision``; return the backup made first, if any."""
+    config = alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+    current = current_revision(register)
+    if current is not None and _unknown(scripts, current):
+        raise RegisterError(
+            tr(
+                "Sổ đăng ký này được tạo bởi một phiên bản CĐS Desk mới hơn "
+                "(lược đồ {revision}); hãy cập nhật chương trình để mở nó."
+            ).format(revision=current)
+        )
+    target = scripts.get_current_head() if revision == "head" else revision
+    if current == target:
+        return None
+    backup = None
+    if current is not None and register.path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = register.path.with_name(
+            f"{register.path.name}.truoc-nang-cap-{current}-{stamp}.bak"
+        )
+        register.backup_to(backup)
+    with register.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return backup
+
+
+def _unknown(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return True

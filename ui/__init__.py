@@ -1,0 +1,1 @@
+"""The Qt window of CĐS Desk. Everything here calls the core's services."""
