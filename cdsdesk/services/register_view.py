@@ -31,6 +31,7 @@ from cdsdesk.services.status import (
     combine_children,
     shown_status,
 )
+from cdsdesk.textvi import fold
 
 
 @dataclass
@@ -66,6 +67,7 @@ class RegisterView:
     unit_names: dict[int, str]
     unit_short_names: dict[int, str]
     document_labels: dict[int, str]
+    unit_names_folded: dict[int, str] = field(default_factory=dict)
 
     def leaves(self) -> list[TaskEntry]:
         """Tasks without sub-tasks: the ones counted in statistics."""
@@ -172,6 +174,7 @@ def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView
         {u.id: u.name for u in units},
         {u.id: u.short_name or u.name for u in units},
         {d.id: document_label(d.number, d.doc_type, d.issuer_code) for d in docs},
+        {u.id: fold(f"{u.name} {u.short_name}") for u in units},
     )
 
 

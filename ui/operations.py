@@ -1,0 +1,226 @@
+"""Every edit the window makes, as a named, undoable operation.
+
+An operation runs the core service once; if the service refuses (a
+``CdsError`` in Vietnamese) nothing is pushed and the error reaches the
+caller. Undo and redo put back row snapshots taken before and after, so the
+undo stack never has to know how to reverse each service by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from cdsdesk.domain.enums import StoredStatus
+from cdsdesk.errors import CdsError
+from cdsdesk.services import documents as docs
+from cdsdesk.services import history
+from cdsdesk.services import tasks as ts
+from cdsdesk.services import units as us
+from cdsdesk.storage.db import Register
+
+T = TypeVar("T")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Operations", text)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, so each view reloads only what it shows."""
+
+    tasks: bool = False
+    units: bool = False
+    documents: bool = False
+    task_ids: frozenset[int] = frozenset()
+
+
+class _SnapshotCommand(QUndoCommand):
+    def __init__(self, ops: Operations, name: str, before: history.Snapshot,
+                 after: history.Snapshot, change: Change) -> None:
+        super().__init__(name)
+        self._ops = ops
+        self._before = before
+        self._after = after
+        self._change = change
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the operation itself already ran
+            self._first = False
+            return
+        self._ops._restore(self._after, self._change)
+
+    def undo(self) -> None:
+        self._ops._restore(self._before, self._change)
+
+
+class Operations(QObject):
+    """The window's single path for writes: services + undo stack + change signal."""
+
+    changed = Signal(object)  # a Change
+    failed = Signal(str)  # an undo or redo that the register refused
+
+    def __init__(self, register: Register, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.stack = QUndoStack(self)
+
+    # -- plumbing ---------------------------------------------------------
+
+    def _restore(self, snapshot: history.Snapshot, change: Change) -> None:
+        try:
+            history.restore(self.register, snapshot)
+        except CdsError as exc:
+            self.failed.emit(str(exc))
+        self.changed.emit(change)
+
+    def _run(
+        self,
+        name: str,
+        take: Callable[[frozenset[int]], history.Snapshot],
+        scope: set[int],
+        action: Callable[[], T],
+        change: Change,
+        created: Callable[[T], set[int]] = lambda _result: set(),
+    ) -> T:
+        before = take(frozenset(scope))
+        result = action()  # raises CdsError: nothing pushed, nothing changed
+        new_ids = created(result)
+        if new_ids:
+            before = history.Snapshot(before.kind, before.ids | new_ids, before.rows)
+        after = take(before.ids)
+        self.stack.push(_SnapshotCommand(self, name, before, after, change))
+        self.changed.emit(change)
+        return result
+
+    def _tasks(self, name: str, ids: set[int], action: Callable[[], T],
+               created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+        change = Change(tasks=True, task_ids=frozenset(ids))
+        return self._run(name, lambda s: history.snapshot_tasks(self.register, s), ids, action,
+                         change, created)
+
+    def _units(self, name: str, ids: set[int], action: Callable[[], T],
+               created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+        change = Change(tasks=True, units=True)
+        return self._run(name, lambda s: history.snapshot_units(self.register, s), ids, action,
+                         change, created)
+
+    def _documents(self, name: str, ids: set[int], action: Callable[[], T],
+                   created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+        change = Change(tasks=True, documents=True)
+        return self._run(name, lambda s: history.snapshot_documents(self.register, s), ids,
+                         action, change, created)
+
+    # -- tasks ------------------------------------------------------------
+
+    def create_task(self, data: ts.TaskInput) -> int:
+        name = tr("Thêm nhiệm vụ “{text}”").format(text=_short(data.content))
+        return self._tasks(name, set(), lambda: ts.create_task(self.register, data),
+                           created=lambda tid: {tid})
+
+    def update_task(self, task_id: int, data: ts.TaskInput,
+                    expected_version: int | None = None) -> int:
+        name = tr("Sửa nhiệm vụ “{text}”").format(text=_short(data.content))
+        return self._tasks(name, {task_id}, lambda: ts.update_task(
+            self.register, task_id, data, expected_version))
+
+    def delete_task(self, task_id: int, label: str, *, with_subtasks: bool = False) -> None:
+        name = tr("Xóa nhiệm vụ “{text}”").format(text=_short(label))
+        self._tasks(name, {task_id}, lambda: ts.delete_task(
+            self.register, task_id, with_subtasks=with_subtasks))
+
+    def move_task(self, task_id: int, new_parent_id: int | None, label: str,
+                  position: int | None = None) -> None:
+        name = tr("Chuyển nhiệm vụ “{text}”").format(text=_short(label))
+        self._tasks(name, {task_id}, lambda: ts.move_task(
+            self.register, task_id, new_parent_id, position))
+
+    def add_note(self, task_id: int, text: str, *, noted_on: date | None = None,
+                 status: StoredStatus | None = None) -> int:
+        name = tr("Ghi tiến độ “{text}”").format(text=_short(text))
+        return self._tasks(name, {task_id}, lambda: ts.add_note(
+            self.register, task_id, text, noted_on=noted_on, status=status))
+
+    def extend_deadline(self, task_id: int, new_deadline: date, *, reason: str,
+                        decided_on: date | None = None, decision: str = "") -> None:
+        name = tr("Gia hạn nhiệm vụ đến {day}").format(day=new_deadline.strftime("%d/%m/%Y"))
+        self._tasks(name, {task_id}, lambda: ts.extend_deadline(
+            self.register, task_id, new_deadline, reason=reason, decided_on=decided_on,
+            decision=decision))
+
+    # -- units ------------------------------------------------------------
+
+    def create_unit(self, name: str, *, short_name: str = "",
+                    parent_id: int | None = None) -> us.UnitInfo:
+        label = tr("Thêm đơn vị “{name}”").format(name=_short(name))
+        return self._units(label, set(), lambda: us.create_unit(
+            self.register, name, short_name=short_name, parent_id=parent_id),
+            created=lambda info: {info.id})
+
+    def rename_unit(self, unit_id: int, name: str, short_name: str | None = None) -> us.UnitInfo:
+        label = tr("Đổi tên đơn vị thành “{name}”").format(name=_short(name))
+        return self._units(label, {unit_id}, lambda: us.rename_unit(
+            self.register, unit_id, name, short_name))
+
+    def move_unit(self, unit_id: int, new_parent_id: int | None,
+                  position: int | None = None) -> us.UnitInfo:
+        info = us.get_unit(self.register, unit_id)
+        label = tr("Chuyển đơn vị “{name}”").format(name=_short(info.name))
+        siblings = {u.id for u in us.list_units(self.register)
+                    if u.parent_id in (new_parent_id, info.parent_id)}
+        return self._units(label, {unit_id} | siblings, lambda: us.move_unit(
+            self.register, unit_id, new_parent_id, position))
+
+    def retire_unit(self, unit_id: int, on: date | None = None) -> us.UnitInfo:
+        info = us.get_unit(self.register, unit_id)
+        label = tr("Ngừng hoạt động đơn vị “{name}”").format(name=_short(info.name))
+        return self._units(label, {unit_id}, lambda: us.retire_unit(self.register, unit_id, on))
+
+    def reactivate_unit(self, unit_id: int) -> us.UnitInfo:
+        info = us.get_unit(self.register, unit_id)
+        label = tr("Khôi phục đơn vị “{name}”").format(name=_short(info.name))
+        return self._units(label, {unit_id}, lambda: us.reactivate_unit(self.register, unit_id))
+
+    def merge_unit(self, source_id: int, target_id: int, on: date | None = None) -> us.UnitInfo:
+        info = us.get_unit(self.register, source_id)
+        label = tr("Sáp nhập đơn vị “{name}”").format(name=_short(info.name))
+        return self._units(label, {source_id, target_id}, lambda: us.merge_unit(
+            self.register, source_id, target_id, on))
+
+    def delete_unit(self, unit_id: int, reassign_to: int | None = None) -> None:
+        info = us.get_unit(self.register, unit_id)
+        label = tr("Xóa đơn vị “{name}”").format(name=_short(info.name))
+        scope = {unit_id} | ({reassign_to} if reassign_to is not None else set())
+        self._units(label, scope, lambda: us.delete_unit(self.register, unit_id, reassign_to))
+
+    # -- documents --------------------------------------------------------
+
+    def create_document(self, data: docs.DocumentInput) -> docs.DocumentInfo:
+        label = tr("Thêm văn bản “{title}”").format(title=_short(data.title or data.number))
+        return self._documents(label, set(), lambda: docs.create_document(self.register, data),
+                               created=lambda info: {info.id})
+
+    def update_document(self, document_id: int, data: docs.DocumentInput) -> docs.DocumentInfo:
+        label = tr("Sửa văn bản “{title}”").format(title=_short(data.title or data.number))
+        return self._documents(label, {document_id}, lambda: docs.update_document(
+            self.register, document_id, data))
+
+    def delete_document(self, document_id: int) -> None:
+        info = docs.get_document(self.register, document_id)
+        label = tr("Xóa văn bản {label}").format(label=info.label)
+        self._documents(label, {document_id}, lambda: docs.delete_document(
+            self.register, document_id))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
