@@ -42,8 +42,14 @@ class Change:
 
 
 class _SnapshotCommand(QUndoCommand):
-    def __init__(self, ops: Operations, name: str, before: history.Snapshot,
-                 after: history.Snapshot, change: Change) -> None:
+    def __init__(
+        self,
+        ops: Operations,
+        name: str,
+        before: history.Snapshot,
+        after: history.Snapshot,
+        change: Change,
+    ) -> None:
         super().__init__(name)
         self._ops = ops
         self._before = before
@@ -100,83 +106,151 @@ class Operations(QObject):
         self.changed.emit(change)
         return result
 
-    def _tasks(self, name: str, ids: set[int], action: Callable[[], T],
-               created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+    def _tasks(
+        self,
+        name: str,
+        ids: set[int],
+        action: Callable[[], T],
+        created: Callable[[T], set[int]] = lambda _r: set(),
+    ) -> T:
         change = Change(tasks=True, task_ids=frozenset(ids))
-        return self._run(name, lambda s: history.snapshot_tasks(self.register, s), ids, action,
-                         change, created)
+        return self._run(
+            name, lambda s: history.snapshot_tasks(self.register, s), ids, action, change, created
+        )
 
-    def _units(self, name: str, ids: set[int], action: Callable[[], T],
-               created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+    def _units(
+        self,
+        name: str,
+        ids: set[int],
+        action: Callable[[], T],
+        created: Callable[[T], set[int]] = lambda _r: set(),
+    ) -> T:
         change = Change(tasks=True, units=True)
-        return self._run(name, lambda s: history.snapshot_units(self.register, s), ids, action,
-                         change, created)
+        return self._run(
+            name, lambda s: history.snapshot_units(self.register, s), ids, action, change, created
+        )
 
-    def _documents(self, name: str, ids: set[int], action: Callable[[], T],
-                   created: Callable[[T], set[int]] = lambda _r: set()) -> T:
+    def _documents(
+        self,
+        name: str,
+        ids: set[int],
+        action: Callable[[], T],
+        created: Callable[[T], set[int]] = lambda _r: set(),
+    ) -> T:
         change = Change(tasks=True, documents=True)
-        return self._run(name, lambda s: history.snapshot_documents(self.register, s), ids,
-                         action, change, created)
+        return self._run(
+            name,
+            lambda s: history.snapshot_documents(self.register, s),
+            ids,
+            action,
+            change,
+            created,
+        )
 
     # -- tasks ------------------------------------------------------------
 
     def create_task(self, data: ts.TaskInput) -> int:
         name = tr("Thêm nhiệm vụ “{text}”").format(text=_short(data.content))
-        return self._tasks(name, set(), lambda: ts.create_task(self.register, data),
-                           created=lambda tid: {tid})
+        return self._tasks(
+            name, set(), lambda: ts.create_task(self.register, data), created=lambda tid: {tid}
+        )
 
-    def update_task(self, task_id: int, data: ts.TaskInput,
-                    expected_version: int | None = None) -> int:
+    def update_task(
+        self, task_id: int, data: ts.TaskInput, expected_version: int | None = None
+    ) -> int:
         name = tr("Sửa nhiệm vụ “{text}”").format(text=_short(data.content))
-        return self._tasks(name, {task_id}, lambda: ts.update_task(
-            self.register, task_id, data, expected_version))
+        return self._tasks(
+            name, {task_id}, lambda: ts.update_task(self.register, task_id, data, expected_version)
+        )
 
     def delete_task(self, task_id: int, label: str, *, with_subtasks: bool = False) -> None:
         name = tr("Xóa nhiệm vụ “{text}”").format(text=_short(label))
-        self._tasks(name, {task_id}, lambda: ts.delete_task(
-            self.register, task_id, with_subtasks=with_subtasks))
+        self._tasks(
+            name,
+            {task_id},
+            lambda: ts.delete_task(self.register, task_id, with_subtasks=with_subtasks),
+        )
 
-    def move_task(self, task_id: int, new_parent_id: int | None, label: str,
-                  position: int | None = None) -> None:
+    def move_task(
+        self, task_id: int, new_parent_id: int | None, label: str, position: int | None = None
+    ) -> None:
         name = tr("Chuyển nhiệm vụ “{text}”").format(text=_short(label))
-        self._tasks(name, {task_id}, lambda: ts.move_task(
-            self.register, task_id, new_parent_id, position))
+        self._tasks(
+            name, {task_id}, lambda: ts.move_task(self.register, task_id, new_parent_id, position)
+        )
 
-    def add_note(self, task_id: int, text: str, *, noted_on: date | None = None,
-                 status: StoredStatus | None = None) -> int:
+    def add_note(
+        self,
+        task_id: int,
+        text: str,
+        *,
+        noted_on: date | None = None,
+        status: StoredStatus | None = None,
+    ) -> int:
         name = tr("Ghi tiến độ “{text}”").format(text=_short(text))
-        return self._tasks(name, {task_id}, lambda: ts.add_note(
-            self.register, task_id, text, noted_on=noted_on, status=status))
+        return self._tasks(
+            name,
+            {task_id},
+            lambda: ts.add_note(self.register, task_id, text, noted_on=noted_on, status=status),
+        )
 
-    def extend_deadline(self, task_id: int, new_deadline: date, *, reason: str,
-                        decided_on: date | None = None, decision: str = "") -> None:
+    def extend_deadline(
+        self,
+        task_id: int,
+        new_deadline: date,
+        *,
+        reason: str,
+        decided_on: date | None = None,
+        decision: str = "",
+    ) -> None:
         name = tr("Gia hạn nhiệm vụ đến {day}").format(day=new_deadline.strftime("%d/%m/%Y"))
-        self._tasks(name, {task_id}, lambda: ts.extend_deadline(
-            self.register, task_id, new_deadline, reason=reason, decided_on=decided_on,
-            decision=decision))
+        self._tasks(
+            name,
+            {task_id},
+            lambda: ts.extend_deadline(
+                self.register,
+                task_id,
+                new_deadline,
+                reason=reason,
+                decided_on=decided_on,
+                decision=decision,
+            ),
+        )
 
     # -- units ------------------------------------------------------------
 
-    def create_unit(self, name: str, *, short_name: str = "",
-                    parent_id: int | None = None) -> us.UnitInfo:
+    def create_unit(
+        self, name: str, *, short_name: str = "", parent_id: int | None = None
+    ) -> us.UnitInfo:
         label = tr("Thêm đơn vị “{name}”").format(name=_short(name))
-        return self._units(label, set(), lambda: us.create_unit(
-            self.register, name, short_name=short_name, parent_id=parent_id),
-            created=lambda info: {info.id})
+        return self._units(
+            label,
+            set(),
+            lambda: us.create_unit(self.register, name, short_name=short_name, parent_id=parent_id),
+            created=lambda info: {info.id},
+        )
 
     def rename_unit(self, unit_id: int, name: str, short_name: str | None = None) -> us.UnitInfo:
         label = tr("Đổi tên đơn vị thành “{name}”").format(name=_short(name))
-        return self._units(label, {unit_id}, lambda: us.rename_unit(
-            self.register, unit_id, name, short_name))
+        return self._units(
+            label, {unit_id}, lambda: us.rename_unit(self.register, unit_id, name, short_name)
+        )
 
-    def move_unit(self, unit_id: int, new_parent_id: int | None,
-                  position: int | None = None) -> us.UnitInfo:
+    def move_unit(
+        self, unit_id: int, new_parent_id: int | None, position: int | None = None
+    ) -> us.UnitInfo:
         info = us.get_unit(self.register, unit_id)
         label = tr("Chuyển đơn vị “{name}”").format(name=_short(info.name))
-        siblings = {u.id for u in us.list_units(self.register)
-                    if u.parent_id in (new_parent_id, info.parent_id)}
-        return self._units(label, {unit_id} | siblings, lambda: us.move_unit(
-            self.register, unit_id, new_parent_id, position))
+        siblings = {
+            u.id
+            for u in us.list_units(self.register)
+            if u.parent_id in (new_parent_id, info.parent_id)
+        }
+        return self._units(
+            label,
+            {unit_id} | siblings,
+            lambda: us.move_unit(self.register, unit_id, new_parent_id, position),
+        )
 
     def retire_unit(self, unit_id: int, on: date | None = None) -> us.UnitInfo:
         info = us.get_unit(self.register, unit_id)
@@ -191,8 +265,11 @@ class Operations(QObject):
     def merge_unit(self, source_id: int, target_id: int, on: date | None = None) -> us.UnitInfo:
         info = us.get_unit(self.register, source_id)
         label = tr("Sáp nhập đơn vị “{name}”").format(name=_short(info.name))
-        return self._units(label, {source_id, target_id}, lambda: us.merge_unit(
-            self.register, source_id, target_id, on))
+        return self._units(
+            label,
+            {source_id, target_id},
+            lambda: us.merge_unit(self.register, source_id, target_id, on),
+        )
 
     def delete_unit(self, unit_id: int, reassign_to: int | None = None) -> None:
         info = us.get_unit(self.register, unit_id)
@@ -204,23 +281,27 @@ class Operations(QObject):
 
     def create_document(self, data: docs.DocumentInput) -> docs.DocumentInfo:
         label = tr("Thêm văn bản “{title}”").format(title=_short(data.title or data.number))
-        return self._documents(label, set(), lambda: docs.create_document(self.register, data),
-                               created=lambda info: {info.id})
+        return self._documents(
+            label,
+            set(),
+            lambda: docs.create_document(self.register, data),
+            created=lambda info: {info.id},
+        )
 
     def update_document(self, document_id: int, data: docs.DocumentInput) -> docs.DocumentInfo:
         label = tr("Sửa văn bản “{title}”").format(title=_short(data.title or data.number))
-        return self._documents(label, {document_id}, lambda: docs.update_document(
-            self.register, document_id, data))
+        return self._documents(
+            label, {document_id}, lambda: docs.update_document(self.register, document_id, data)
+        )
 
     def delete_document(self, document_id: int) -> None:
         info = docs.get_document(self.register, document_id)
         label = tr("Xóa văn bản {label}").format(label=info.label)
-        self._documents(label, {document_id}, lambda: docs.delete_document(
-            self.register, document_id))
+        self._documents(
+            label, {document_id}, lambda: docs.delete_document(self.register, document_id)
+        )
 
 
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-

@@ -47,6 +47,17 @@ class StatusClass(StrEnum):
         }[self]
 
     @property
+    def short_label(self) -> str:
+        """For narrow table columns."""
+        return {
+            StatusClass.DONE_ON_TIME: tr("Xong đúng hạn"),
+            StatusClass.DONE_LATE: tr("Xong quá hạn"),
+            StatusClass.OPEN_IN_TIME: tr("Trong hạn"),
+            StatusClass.OPEN_OVERDUE: tr("Quá hạn"),
+            StatusClass.NO_DEADLINE: tr("Không thời hạn"),
+        }[self]
+
+    @property
     def is_done(self) -> bool:
         return self in (StatusClass.DONE_ON_TIME, StatusClass.DONE_LATE)
 

@@ -92,8 +92,9 @@ def snapshot_units(register: Register, unit_ids: Iterable[int]) -> Snapshot:
 def snapshot_documents(register: Register, document_ids: Iterable[int]) -> Snapshot:
     with register.transaction() as session:
         ids = set(document_ids)
-        return Snapshot("documents", frozenset(ids),
-                        {_DOC_T.name: _rows(session, _DOC_T, _DOC_T.c.id.in_(ids))})
+        return Snapshot(
+            "documents", frozenset(ids), {_DOC_T.name: _rows(session, _DOC_T, _DOC_T.c.id.in_(ids))}
+        )
 
 
 def widen(before: Snapshot, ids: Iterable[int]) -> frozenset[int]:
@@ -132,7 +133,8 @@ def _restore_tasks(session: Session, snapshot: Snapshot) -> None:
         _insert(session, table, snapshot.rows.get(table.name, []))
     existing = set(session.scalars(select(Task.id)))
     links = [
-        r for r in snapshot.rows.get(_LINK_T.name, [])
+        r
+        for r in snapshot.rows.get(_LINK_T.name, [])
         if r["from_task_id"] in existing and r["to_task_id"] in existing
     ]
     _insert(session, _LINK_T, links)
@@ -158,9 +160,9 @@ def _restore_units(session: Session, snapshot: Snapshot) -> None:
             session.execute(insert(_UNIT_T).values(**plain))
     for row in wanted.values():
         session.execute(
-            update(_UNIT_T).where(_UNIT_T.c.id == row["id"]).values(
-                parent_id=row["parent_id"], merged_into_id=row["merged_into_id"]
-            )
+            update(_UNIT_T)
+            .where(_UNIT_T.c.id == row["id"])
+            .values(parent_id=row["parent_id"], merged_into_id=row["merged_into_id"])
         )
     _insert(session, _ROLE_T, snapshot.rows.get(_ROLE_T.name, []))
 

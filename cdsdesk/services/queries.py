@@ -72,6 +72,8 @@ class TaskRow:
     flags: tuple[str, ...] = field(default_factory=tuple)
     lead_ids: tuple[int, ...] = ()
     cooperating_ids: tuple[int, ...] = ()
+    lead_short_units: tuple[str, ...] = ()
+    cooperating_short_units: tuple[str, ...] = ()
     # Folded ref, content and lead unit names: what the search box looks in.
     search_text: str = ""
 
@@ -84,6 +86,16 @@ class TaskRow:
         if self.due_soon:
             return tr("Sắp đến hạn")
         return self.status_class.label
+
+    @property
+    def status_short_label(self) -> str:
+        if self.cancelled:
+            return tr("Đã hủy")
+        if self.status_class is None:
+            return tr("Chưa giao")
+        if self.due_soon:
+            return tr("Sắp đến hạn")
+        return self.status_class.short_label
 
 
 def query_tasks(register: Register, query: TaskQuery | None = None) -> list[TaskRow]:
@@ -206,6 +218,10 @@ def to_row(view: RegisterView, entry: TaskEntry) -> TaskRow:
         flags=review_flags(entry),
         lead_ids=tuple(entry.lead_ids),
         cooperating_ids=tuple(entry.cooperating_ids),
+        lead_short_units=tuple(view.unit_short_names.get(u, "?") for u in entry.lead_ids),
+        cooperating_short_units=tuple(
+            view.unit_short_names.get(u, "?") for u in entry.cooperating_ids
+        ),
         search_text=" ".join(
             [entry.search_text, *(view.unit_names_folded.get(u, "") for u in entry.lead_ids)]
         ),

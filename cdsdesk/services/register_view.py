@@ -81,7 +81,7 @@ class RegisterView:
                 for t in self.tasks.values()
                 if t.parent_id is None or t.parent_id not in self.tasks
             ),
-            key=lambda t: (t.document_id or 0, t.sort_order, t.id),
+            key=lambda t: (t.document_id is None, t.document_id or 0, t.sort_order, t.id),
         )
         out: list[TaskEntry] = []
         stack = list(reversed(top))

@@ -24,7 +24,9 @@ def exec_dialog(dialog: QDialog) -> int:
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask a yes/no question (delete asks first). Default answer: no."""
     answer = QMessageBox.question(
-        parent, title, text,
+        parent,
+        title,
+        text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,8 +15,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from cdsdesk.domain.enums import DeadlineKind, StatusClass
-from cdsdesk.services.queries import TaskRow
-from cdsdesk.textvi import format_date, sort_key
+from cdsdesk.services.queries import TaskQuery, TaskRow, filter_rows
+from cdsdesk.textvi import format_date, parse_roman, sort_key
 
 COL_REF = 0
 COL_CONTENT = 1
@@ -52,7 +53,7 @@ def headers() -> list[str]:
         tr("Phối hợp"),
         tr("Thời hạn"),
         tr("Tình trạng"),
-        tr("Quá hạn (ngày)"),
+        tr("Trễ"),
         tr("Tiến độ gần nhất"),
         tr("Văn bản"),
     ]
@@ -70,6 +71,31 @@ def deadline_text(row: TaskRow) -> str:
     return text + (tr(" (gia hạn)") if row.extended else "")
 
 
+STATUS_ORDER = {
+    StatusClass.OPEN_OVERDUE: 0,
+    StatusClass.OPEN_IN_TIME: 1,
+    StatusClass.NO_DEADLINE: 2,
+    StatusClass.DONE_LATE: 3,
+    StatusClass.DONE_ON_TIME: 4,
+}
+
+
+def natural_key(ref: str) -> tuple[tuple[int, int, str], ...]:
+    """ "II.2.10" after "II.2.9": numbers compare as numbers, Roman numerals too."""
+    parts = []
+    for part in re.split(r"[.\s]+", ref.strip()):
+        if not part:
+            continue
+        if part.isdigit():
+            parts.append((0, int(part), ""))
+        else:
+            try:
+                parts.append((0, parse_roman(part), ""))
+            except ValueError:
+                parts.append((1, 0, sort_key(part)))
+    return tuple(parts)
+
+
 def status_colour(row: TaskRow) -> QColor | None:
     if row.cancelled or row.status_class is None:
         return NO_DEADLINE
@@ -85,23 +111,91 @@ def status_colour(row: TaskRow) -> QColor | None:
 
 
 class TaskTableModel(QAbstractTableModel):
-    """Rows are immutable TaskRow values; the model never touches the database."""
+    """All rows of the register as of a day, filtered and sorted in memory.
+
+    The rows are immutable TaskRow values from the core; filtering uses the
+    core's ``filter_rows`` over precomputed folded text, so a keystroke in the
+    search box never goes back to the database. Sorting keeps sub-tasks under
+    their parent: siblings are sorted, then the tree is flattened.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._all: list[TaskRow] = []
         self._rows: list[TaskRow] = []
         self._headers = headers()
+        self._query = TaskQuery()
+        self._units: set[int] | None = None
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._sort_cache: dict[int, dict[int, Any]] = {}
 
-    def set_rows(self, rows: list[TaskRow]) -> None:
+    # -- data in ------------------------------------------------------------
+
+    def set_all_rows(self, rows: list[TaskRow]) -> None:
+        """New data from the register (after an edit, F5 or a new as-of day)."""
+        self._all = rows
+        self._sort_cache.clear()
+        self._refilter()
+
+    def set_filter(self, query: TaskQuery, units: set[int] | None) -> None:
+        self._query = query
+        self._units = units
+        self._refilter()
+
+    def _refilter(self) -> None:
         self.beginResetModel()
-        self._rows = rows
+        self._rows = self._arrange(filter_rows(self._all, self._query, self._units))
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = column
+        self._sort_order = order
+        self.layoutAboutToBeChanged.emit()
+        old = [self.index(r, 0) for r in range(len(self._rows))]
+        ids = [row.id for row in self._rows]
+        self._rows = self._arrange(self._rows)
+        where = {row.id: i for i, row in enumerate(self._rows)}
+        self.changePersistentIndexList(old, [self.index(where[tid], 0) for tid in ids])
+        self.layoutChanged.emit()
+
+    def _arrange(self, rows: list[TaskRow]) -> list[TaskRow]:
+        """Tree order; with a sort column, siblings sorted by it."""
+        present = {row.id for row in rows}
+        children: dict[int | None, list[TaskRow]] = {}
+        for row in rows:
+            parent = row.parent_id if row.parent_id in present else None
+            children.setdefault(parent, []).append(row)
+        if self._sort_column >= 0:
+            keys = self._keys(self._sort_column)
+            reverse = self._sort_order == Qt.SortOrder.DescendingOrder
+            for siblings in children.values():
+                siblings.sort(key=lambda r: keys[r.id], reverse=reverse)
+        ordered: list[TaskRow] = []
+        stack = list(reversed(children.get(None, [])))
+        while stack:
+            row = stack.pop()
+            ordered.append(row)
+            stack.extend(reversed(children.get(row.id, [])))
+        return ordered
+
+    def _keys(self, column: int) -> dict[int, Any]:
+        cached = self._sort_cache.get(column)
+        if cached is None:
+            cached = {row.id: self._sort_value(row, column) for row in self._all}
+            self._sort_cache[column] = cached
+        return cached
+
+    # -- data out -----------------------------------------------------------
 
     def row_at(self, row: int) -> TaskRow:
         return self._rows[row]
 
     def rows(self) -> list[TaskRow]:
         return list(self._rows)
+
+    def all_rows(self) -> list[TaskRow]:
+        return list(self._all)
 
     def row_of_task(self, task_id: int) -> int | None:
         for i, row in enumerate(self._rows):
@@ -134,7 +228,7 @@ class TaskTableModel(QAbstractTableModel):
                 text = row.content if col == COL_CONTENT else row.last_note
                 flags = "\n⚠ " + "; ".join(row.flags) if row.flags and col == COL_CONTENT else ""
                 return text + flags
-            return None
+            return self._tooltip(row, col)
         if role == Qt.ItemDataRole.ForegroundRole and col in (
             COL_STATUS,
             COL_DEADLINE,
@@ -152,6 +246,17 @@ class TaskTableModel(QAbstractTableModel):
             return self._sort_value(row, col)
         return None
 
+    def _tooltip(self, row: TaskRow, col: int) -> str | None:
+        if col == COL_LEAD:
+            return "\n".join(row.lead_units) or None
+        if col == COL_COOPERATING:
+            return "\n".join(row.cooperating_units) or None
+        if col == COL_STATUS:
+            return row.status_label
+        if col == COL_DEADLINE:
+            return row.deadline_text or None
+        return None
+
     def _display(self, row: TaskRow, col: int) -> str:
         if col == COL_REF:
             return row.ref
@@ -159,13 +264,13 @@ class TaskTableModel(QAbstractTableModel):
             indent = "    " * row.depth
             return indent + ("⚠ " if row.flags else "") + row.content.replace("\n", " ")
         if col == COL_LEAD:
-            return "; ".join(row.lead_units)
+            return "; ".join(row.lead_short_units or row.lead_units)
         if col == COL_COOPERATING:
-            return "; ".join(row.cooperating_units)
+            return "; ".join(row.cooperating_short_units or row.cooperating_units)
         if col == COL_DEADLINE:
             return deadline_text(row)
         if col == COL_STATUS:
-            return row.status_label
+            return row.status_short_label
         if col == COL_DAYS_OVERDUE:
             return str(row.days_overdue) if row.days_overdue else ""
         if col == COL_LAST_NOTE:
@@ -178,6 +283,12 @@ class TaskTableModel(QAbstractTableModel):
         return ""
 
     def _sort_value(self, row: TaskRow, col: int) -> Any:
+        if col == COL_REF:
+            return natural_key(row.ref)
+        if col == COL_STATUS:
+            return (STATUS_ORDER.get(row.status_class, 9), -row.days_overdue)
+        if col == COL_CONTENT:
+            return sort_key(row.content)
         if col == COL_DEADLINE:
             return row.deadline.isoformat() if row.deadline else "9999"
         if col == COL_DAYS_OVERDUE:
