@@ -145,12 +145,19 @@ class UnitMatchModel(QAbstractListModel):
 
 
 class FlowLayout(QLayout):
-    """Lays chips out left to right, wrapping onto new lines."""
+    """Lays chips out left to right, wrapping onto new lines.
+
+    Its size hint is the height needed at the width it was last given; when a
+    new width needs another height it asks to be laid out again. (It does not
+    override ``hasHeightForWidth``: a Python override of that const virtual
+    upsets PySide 6.12's reference count of ``True`` and crashes at exit.)
+    """
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._width = 0  # 0: not laid out yet, hint one line
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -165,27 +172,23 @@ class FlowLayout(QLayout):
     def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._arrange(rect, move=True)
+        needed = self._arrange(rect, move=True)
+        if rect.width() != self._width:
+            self._width = rect.width()
+            if needed != rect.height():
+                self.invalidate()  # re-query sizeHint at the new width
 
     def sizeHint(self) -> QSize:
         return self.minimumSize()
 
     def minimumSize(self) -> QSize:
-        size = QSize()
+        width = 0
         for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
+            width = max(width, item.minimumSize().width())
+        height = self._arrange(QRect(0, 0, self._width or 10_000, 0), move=False)
+        return QSize(width, height)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         x, y, line_height = rect.x(), rect.y(), 0
@@ -282,9 +285,7 @@ class UnitPicker(QWidget):
         layout.addWidget(self._chips_box)
         self._chips_box.hide()
         self.setFocusProxy(self.search)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     # -- public API -------------------------------------------------------
 
