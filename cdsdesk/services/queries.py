@@ -261,6 +261,8 @@ class TaskDetail:
     version: int
     period_start: date | None
     original_deadline: date | None
+    # The stored due date (after every extension), whatever day ``row`` is judged on.
+    deadline: date | None
     lead_ids: tuple[int, ...]
     cooperating_ids: tuple[int, ...]
     informed_ids: tuple[int, ...]
@@ -274,6 +276,8 @@ class TaskDetail:
     children: tuple[int, ...]
     links_from: tuple[tuple[int, str], ...]  # (earlier task id, kind)
     links_to: tuple[tuple[int, str], ...]  # (later task id, kind)
+    parent_ref: str = ""
+    parent_content: str = ""
 
 
 def get_task(register: Register, task_id: int, as_of: date | None = None) -> TaskDetail:
@@ -310,6 +314,7 @@ def get_task(register: Register, task_id: int, as_of: date | None = None) -> Tas
             version=task.version,
             period_start=task.period_start,
             original_deadline=task.original_deadline,
+            deadline=task.deadline,
             lead_ids=tuple(u for u, r in own_roles if r == "lead"),
             cooperating_ids=tuple(u for u, r in own_roles if r == "cooperating"),
             informed_ids=tuple(u for u, r in own_roles if r == "informed"),
@@ -334,4 +339,6 @@ def get_task(register: Register, task_id: int, as_of: date | None = None) -> Tas
             children=tuple(entry.children),
             links_from=tuple((f, k) for f, t, k in links if t == task_id),
             links_to=tuple((t, k) for f, t, k in links if f == task_id),
+            parent_ref=task.parent.ref if task.parent else "",
+            parent_content=task.parent.content if task.parent else "",
         )

@@ -24,7 +24,8 @@ QLCN = "Phòng Quản lý Công nghệ và Chuyên ngành"
 
 def _row(register: Register, ref: str, kind: DeadlineKind | None = None) -> TaskRow:
     return next(
-        r for r in query_tasks(register)
+        r
+        for r in query_tasks(register)
         if r.ref == ref and (kind is None or r.deadline_kind is kind)
     )
 
@@ -47,14 +48,26 @@ def _input_like(detail_register: Register, task_id: int, **changes: object) -> T
     detail = get_task(detail_register, task_id)
     row = detail.row
     data = TaskInput(
-        content=row.content, ref=row.ref, parent_id=row.parent_id, document_id=row.document_id,
-        task_group=row.task_group, assigned_on=row.assigned_on, deadline_kind=row.deadline_kind,
+        content=row.content,
+        ref=row.ref,
+        parent_id=row.parent_id,
+        document_id=row.document_id,
+        task_group=row.task_group,
+        assigned_on=row.assigned_on,
+        deadline_kind=row.deadline_kind,
         deadline=detail.extensions[-1].new_deadline if detail.extensions else row.deadline,
-        period_start=detail.period_start, recurrence=row.recurrence,
-        deadline_text=row.deadline_text, urgent=row.urgent, lead_ids=list(detail.lead_ids),
-        cooperating_ids=list(detail.cooperating_ids), informed_ids=list(detail.informed_ids),
-        status=row.status, completed_on=row.completed_on, status_reason=detail.status_reason,
-        result=detail.result, evidence=detail.evidence,
+        period_start=detail.period_start,
+        recurrence=row.recurrence,
+        deadline_text=row.deadline_text,
+        urgent=row.urgent,
+        lead_ids=list(detail.lead_ids),
+        cooperating_ids=list(detail.cooperating_ids),
+        informed_ids=list(detail.informed_ids),
+        status=row.status,
+        completed_on=row.completed_on,
+        status_reason=detail.status_reason,
+        result=detail.result,
+        evidence=detail.evidence,
     )
     for name, value in changes.items():
         setattr(data, name, value)
@@ -95,11 +108,12 @@ def test_empty_content_is_shown_and_blocks_saving(qtbot: QtBot, demo: Register) 
     editor.form.content.setPlainText("Nội dung")
     assert editor.ok_button.isEnabled()
     assert not editor.problem_label.isVisible()
+    editor.form.cooperating.search.insert("so kh")  # typed, not chosen: would be lost
+    assert "Chưa chọn đơn vị “so kh”" in editor.problem_label.text()
+    assert not editor.ok_button.isEnabled()
 
 
-def test_deadline_before_assigned_date_needs_keep_as_written(
-    qtbot: QtBot, demo: Register
-) -> None:
+def test_deadline_before_assigned_date_needs_keep_as_written(qtbot: QtBot, demo: Register) -> None:
     editor = _editor(qtbot, Operations(demo))
     form = editor.form
     form.content.setPlainText("Rà soát hạ tầng")
@@ -217,7 +231,10 @@ def test_extend_deadline_shows_history(qtbot: QtBot, demo: Register) -> None:
     assert progress.extensions.rowCount() == 1
     texts = [progress.extensions.index(0, c).data() for c in range(5)]
     assert texts == [
-        "10/12/2026", "31/12/2026", "30/06/2027", "Chờ bố trí kinh phí",
+        "10/12/2026",
+        "31/12/2026",
+        "30/06/2027",
+        "Chờ bố trí kinh phí",
         "Công văn số 120/UBND-KT ngày 10/12/2026",
     ]
     assert editor.form.deadline.date() == date(2027, 6, 30)
@@ -326,3 +343,12 @@ def test_date_field_empty_typed_and_cleared(qtbot: QtBot) -> None:
     assert field.date() is None
     qtbot.keyClicks(field.edit, "1/2/2023")
     assert field.date() == date(2023, 2, 1)
+
+
+def test_tab_leaves_the_date_field(qtbot: QtBot, demo: Register) -> None:
+    editor = _editor(qtbot, Operations(demo))
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow, timeout=1000)
+    editor.form.assigned.setFocus()
+    qtbot.keyClick(editor.form.assigned.edit, Qt.Key.Key_Tab)
+    assert editor.form.kind.hasFocus()

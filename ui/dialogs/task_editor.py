@@ -2,45 +2,31 @@
 
 The "Nhiệm vụ" tab edits the fields and saves them all at once (checked inline
 first, then against the version loaded, so a concurrent edit is never
-overwritten). The "Tiến độ" tab writes immediately: a progress note or an
-extension is a decision already taken, not a draft of the form.
+overwritten). The "Tiến độ" tab (task_progress.py) writes immediately: a
+progress note or an extension is a decision already taken, not a draft of the
+form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,36 +34,30 @@ from PySide6.QtWidgets import (
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, TaskGroup
 from cdsdesk.errors import CdsError
-from cdsdesk.periods import periods_between
 from cdsdesk.services.documents import DocumentInfo, list_documents
-from cdsdesk.services.queries import ExtensionInfo, NoteInfo, TaskDetail, get_task
+from cdsdesk.services.queries import TaskDetail, get_task
 from cdsdesk.services.tasks import MAX_CONTENT, ConflictError, TaskInput
 from cdsdesk.services.units import UnitInfo, list_units
-from cdsdesk.textvi import format_date, quarter_roman
+from ui.dialogs._form_helpers import DATED, date_field, day_text, error_label
+from ui.dialogs.task_progress import ProgressTab
 from ui.operations import Operations
-from ui.widgets.date_field import DateField
 from ui.widgets.unit_picker import UnitPicker
 
-ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #616161;"
-OVERDUE = "#c62828"
-DATED = (DeadlineKind.DATE, DeadlineKind.PERIOD)
-MAX_PERIODS = 240  # twenty years of a monthly task
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("TaskEditor", text)
 
 
-def _day(value: date | None) -> str:
-    return format_date(value) if value else ""
-
-
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _parent_label(parent_id: int, ref: str, content: str) -> str:
+    """``2.1 – Xây dựng…``; a parent without a number is shown by its id."""
+    return f"{ref or f'#{parent_id}'} – {_short(content)}"
 
 
 # ---------------------------------------------------------------------------
@@ -111,7 +91,7 @@ def form_problems(data: TaskInput) -> list[str]:
             tr(
                 "Hạn hoàn thành ({deadline}) trước ngày giao nhiệm vụ ({assigned}); nếu văn bản "
                 "ghi đúng như vậy, hãy đánh dấu “Giữ nguyên như văn bản”."
-            ).format(deadline=_day(data.deadline), assigned=_day(data.assigned_on))
+            ).format(deadline=day_text(data.deadline), assigned=day_text(data.assigned_on))
         )
     if data.status is StoredStatus.DONE:
         if data.completed_on is None:
@@ -130,216 +110,6 @@ def deadline_before_assigned(data: TaskInput) -> bool:
         and data.assigned_on
         and data.deadline < data.assigned_on
     )
-
-
-def stored_deadline(detail: TaskDetail) -> date | None:
-    """The deadline as stored (after the last extension), not as shown on a day.
-
-    ``detail.row.deadline`` is the deadline in force today (or a sub-task's),
-    and saving any other date than the stored one would count as a correction
-    that resets the extension history.
-    """
-    if detail.row.deadline_kind not in DATED:
-        return None
-    if detail.extensions:
-        return detail.extensions[-1].new_deadline
-    return detail.original_deadline or detail.row.deadline
-
-
-# ---------------------------------------------------------------------------
-# Tables of the progress tab
-# ---------------------------------------------------------------------------
-
-
-class _RowsModel(QAbstractTableModel):
-    """A read-only table of plain rows; subclasses say what each cell shows."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def headers(self) -> list[str]:
-        raise NotImplementedError
-
-    def cell(self, row: Any, column: int) -> str:
-        raise NotImplementedError
-
-    def colour(self, row: Any) -> str | None:
-        return None
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers())
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cell(row, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and (colour := self.colour(row)):
-            return QBrush(QColor(colour))
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
-
-
-COL_NOTE_DATE, COL_NOTE_TEXT, COL_NOTE_STATUS = range(3)
-
-
-class NotesModel(_RowsModel):
-    """The dated progress notes of a task, oldest first."""
-
-    def headers(self) -> list[str]:
-        return [tr("Ngày"), tr("Nội dung"), tr("Trạng thái đặt")]
-
-    def cell(self, row: NoteInfo, column: int) -> str:
-        if column == COL_NOTE_DATE:
-            return _day(row.noted_on)
-        if column == COL_NOTE_TEXT:
-            return row.text
-        return row.status_set.label if row.status_set else ""
-
-
-COL_EXT_DECIDED, COL_EXT_OLD, COL_EXT_NEW, COL_EXT_REASON, COL_EXT_DECISION = range(5)
-
-
-class ExtensionsModel(_RowsModel):
-    """Each extension of the deadline: when it was decided, from which date to which."""
-
-    def headers(self) -> list[str]:
-        return [tr("Ngày quyết định"), tr("Hạn cũ"), tr("Hạn mới"), tr("Lý do"), tr("Văn bản")]
-
-    def cell(self, row: ExtensionInfo, column: int) -> str:
-        return [
-            _day(row.decided_on),
-            _day(row.old_deadline),
-            _day(row.new_deadline),
-            row.reason,
-            row.decision,
-        ][column]
-
-
-@dataclass(frozen=True)
-class PeriodRow:
-    start: date
-    end: date
-    completed_on: date | None
-    note: str
-    recurrence: Recurrence
-
-    @property
-    def label(self) -> str:
-        """``Quý II/2024``, ``Tháng 3/2024``, ``6 tháng đầu năm 2024``, ``Năm 2024``."""
-        year, month = self.start.year, self.start.month
-        if self.recurrence is Recurrence.MONTHLY:
-            return tr("Tháng {m}/{y}").format(m=month, y=year)
-        if self.recurrence is Recurrence.QUARTERLY:
-            return tr("Quý {q}/{y}").format(q=quarter_roman((month - 1) // 3 + 1), y=year)
-        if self.recurrence is Recurrence.HALF_YEARLY:
-            text = tr("6 tháng đầu năm {y}") if month <= 6 else tr("6 tháng cuối năm {y}")
-            return text.format(y=year)
-        return tr("Năm {y}").format(y=year)
-
-
-def period_rows(detail: TaskDetail, today: date) -> list[PeriodRow]:
-    """Every period of a recurring task from its assigned date to today, with its work."""
-    recurrence = detail.row.recurrence
-    if recurrence is None:
-        return []
-    done = {o.period_start: o for o in detail.occurrences}
-    first = min([d for d in (detail.row.assigned_on, *done) if d] or [today])
-    last = max([today, *(o.due_on for o in detail.occurrences)])
-    rows = []
-    for period in periods_between(first, last, recurrence)[-MAX_PERIODS:]:
-        occurrence = done.get(period.start)
-        rows.append(
-            PeriodRow(
-                period.start,
-                period.end,
-                occurrence.completed_on if occurrence else None,
-                occurrence.note if occurrence else "",
-                recurrence,
-            )
-        )
-    return list(reversed(rows))  # the current period first
-
-
-COL_PERIOD, COL_PERIOD_DUE, COL_PERIOD_DONE, COL_PERIOD_NOTE = range(4)
-
-
-class PeriodsModel(_RowsModel):
-    """The periods of a recurring task, newest first; a past period not done is red."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.today = date.today()
-
-    def headers(self) -> list[str]:
-        return [tr("Kỳ"), tr("Hạn của kỳ"), tr("Ngày hoàn thành"), tr("Ghi chú")]
-
-    def cell(self, row: PeriodRow, column: int) -> str:
-        return [
-            row.label,
-            _day(row.end),
-            _day(row.completed_on) if row.completed_on else tr("Chưa hoàn thành"),
-            row.note,
-        ][column]
-
-    def colour(self, row: PeriodRow) -> str | None:
-        late = row.completed_on is None and row.end < self.today
-        return OVERDUE if late or (row.completed_on and row.completed_on > row.end) else None
-
-
-def _table(
-    model: QAbstractTableModel, name: str, stretch: int, *, wrap: bool = False
-) -> QTableView:
-    """A read-only table; ``wrap``: rows grow to show long text whole."""
-    view = QTableView(objectName=name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(wrap)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    if not wrap:
-        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    else:
-        header.sectionResized.connect(view.resizeRowsToContents)
-        model.modelReset.connect(view.resizeRowsToContents)
-    return view
-
-
-def _date_field(name: str, **kwargs: Any) -> DateField:
-    field = DateField(**kwargs)
-    field.setObjectName(name)
-    return field
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel(objectName=name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 # ---------------------------------------------------------------------------
@@ -388,12 +158,12 @@ class TaskForm(QWidget):
         self.cooperating = self._picker(units, "cooperatingPicker")
         self.informed = self._picker(units, "informedPicker")
 
-        self.assigned = _date_field("assignedDate")
+        self.assigned = date_field("assignedDate")
         self.kind = QComboBox(objectName="deadlineKindCombo")
         for kind in DeadlineKind:
             self.kind.addItem(kind.label, kind.value)
-        self.period_start = _date_field("periodStartDate")
-        self.deadline = _date_field("deadlineDate")
+        self.period_start = date_field("periodStartDate")
+        self.deadline = date_field("deadlineDate")
         self.recurrence = QComboBox(objectName="recurrenceCombo")
         for recurrence in Recurrence:
             self.recurrence.addItem(recurrence.label, recurrence.value)
@@ -412,7 +182,7 @@ class TaskForm(QWidget):
         self.status = QComboBox(objectName="statusCombo")
         for status in StoredStatus:
             self.status.addItem(status.label, status.value)
-        self.completed = _date_field("completedDate")
+        self.completed = date_field("completedDate")
         self.reason = QLineEdit(objectName="reasonEdit")
         self.reason.setPlaceholderText(tr("Khi tạm dừng hoặc hủy"))
         self.result = QPlainTextEdit(objectName="resultEdit")
@@ -442,7 +212,7 @@ class TaskForm(QWidget):
         top.addSpacing(8)
         top.addWidget(group_label)
         top.addWidget(self.group, 1)
-        left.addRow(self._label(tr("Số &TT"), self.ref), top)
+        left.addRow(self._label(tr("&Số TT"), self.ref), top)
         left.addRow(self._label(tr("Nội &dung"), self.content), self.content)
         left.addRow(self._label(tr("&Văn bản giao"), self.document), self.document)
         left.addRow(tr("Nhiệm vụ cha"), self.parent_label)
@@ -459,7 +229,7 @@ class TaskForm(QWidget):
         right.addRow(tr("Chu kỳ"), self.recurrence)
         right.addRow("", self.keep_as_written)
         right.addRow("", self.extension_hint)
-        right.addRow(self._label(tr("Hạn ghi trong &VB"), self.deadline_text), self.deadline_text)
+        right.addRow(self._label(tr("Hạn gh&i trong VB"), self.deadline_text), self.deadline_text)
         right.addRow("", self.urgent)
         right.addRow(self._label(tr("Tình t&rạng"), self.status), self.status)
         right.addRow(tr("Ngày hoàn thành"), self.completed)
@@ -502,6 +272,7 @@ class TaskForm(QWidget):
             field.changed.connect(self._edited)
         for picker in (self.lead, self.cooperating, self.informed):
             picker.changed.connect(self._edited)
+            picker.search.textChanged.connect(self._edited)
         for check in (self.keep_as_written, self.urgent):
             check.toggled.connect(self._edited)
         self.assigned.changed.connect(self._assigned_changed)
@@ -599,7 +370,15 @@ class TaskForm(QWidget):
         )
 
     def problems(self) -> list[str]:
-        return form_problems(self.data())
+        problems = form_problems(self.data())
+        for picker in (self.lead, self.cooperating, self.informed):
+            if text := picker.pending_text():
+                problems.append(
+                    tr("Chưa chọn đơn vị “{text}”: nhấn Enter để chọn, hoặc xóa chữ đã gõ.").format(
+                        text=text
+                    )
+                )
+        return problems
 
     @staticmethod
     def _set_line(line: QLineEdit, text: str) -> None:
@@ -665,7 +444,7 @@ class TaskForm(QWidget):
     def take_progress(self, detail: TaskDetail) -> None:
         """Take what a note or an extension changed; leave the officer's other edits."""
         row = detail.row
-        self.deadline.set_date(stored_deadline(detail))
+        self.deadline.set_date(detail.deadline)
         self._select(self.status, row.status.value)
         self.completed.set_date(row.completed_on)
         self._set_line(self.reason, detail.status_reason)
@@ -674,172 +453,10 @@ class TaskForm(QWidget):
         if extensions:
             self.extension_hint.setText(
                 tr("Đã gia hạn {n} lần; hạn ban đầu {day}. Gia hạn thêm ở thẻ Tiến độ.").format(
-                    n=len(extensions), day=_day(extensions[0].old_deadline)
+                    n=len(extensions), day=day_text(extensions[0].old_deadline)
                 )
             )
         self._right.setRowVisible(self.extension_hint, bool(extensions))
-
-
-# ---------------------------------------------------------------------------
-# The "Tiến độ" tab: notes, extensions, periods (written at once)
-# ---------------------------------------------------------------------------
-
-
-class ProgressTab(QWidget):
-    """Adds notes and extensions through ``ops`` at once; ``written`` fires after each."""
-
-    written = Signal()
-
-    def __init__(self, ops: Operations) -> None:
-        super().__init__(objectName="progressTab")
-        self.ops = ops
-        self.task_id: int | None = None
-
-        self.notes = NotesModel(self)
-        self.notes_view = _table(self.notes, "notesTable", COL_NOTE_TEXT, wrap=True)
-        self.note_text = QPlainTextEdit(objectName="noteText")
-        self.note_text.setTabChangesFocus(True)
-        self.note_text.setPlaceholderText(tr("Nội dung tiến độ, kết quả đạt được, khó khăn…"))
-        self.note_text.setFixedHeight(52)
-        self.note_date = _date_field("noteDate", clearable=False)
-        self.note_status = QComboBox(objectName="noteStatus")
-        self.note_status.addItem(tr("(Giữ nguyên)"), None)
-        for status in StoredStatus:
-            self.note_status.addItem(status.label, status.value)
-        self.add_note_button = QPushButton(tr("Ghi tiến độ"), objectName="addNoteButton")
-        self.add_note_button.clicked.connect(self.add_note)
-        self.note_text.textChanged.connect(self._update_buttons)
-
-        self.extensions = ExtensionsModel(self)
-        self.extensions_view = _table(self.extensions, "extensionsTable", COL_EXT_REASON)
-        self.new_deadline = _date_field("newDeadlineDate")
-        self.decided_on = _date_field("decidedOnDate", clearable=False)
-        self.extension_reason = QLineEdit(objectName="extensionReason")
-        self.extension_decision = QLineEdit(objectName="extensionDecision")
-        self.extension_decision.setPlaceholderText(
-            tr("ví dụ: Công văn số 6250/UBND-KGVX ngày 26/12/2023")
-        )
-        self.extend_button = QPushButton(tr("Gia hạn"), objectName="extendButton")
-        self.extend_button.clicked.connect(self.extend)
-        self.new_deadline.changed.connect(self._update_buttons)
-        self.extension_reason.textChanged.connect(self._update_buttons)
-
-        self.periods = PeriodsModel(self)
-        self.periods_view = _table(self.periods, "periodsTable", COL_PERIOD_NOTE)
-        self.error_label = _error_label("progressError")
-        self._build_layout()
-        self._reset_inputs()
-
-    def _build_layout(self) -> None:
-        self.notes_box = QGroupBox(tr("Tiến độ thực hiện"))
-        grid = QGridLayout(self.notes_box)
-        grid.addWidget(self.notes_view, 0, 0, 1, 6)
-        grid.addWidget(self.note_text, 1, 0, 1, 6)
-        grid.addWidget(QLabel(tr("Ngày")), 2, 0)
-        grid.addWidget(self.note_date, 2, 1)
-        grid.addWidget(QLabel(tr("Đặt tình trạng")), 2, 2)
-        grid.addWidget(self.note_status, 2, 3)
-        grid.setColumnStretch(4, 1)
-        grid.addWidget(self.add_note_button, 2, 5)
-
-        self.extension_box = QGroupBox(tr("Gia hạn"))
-        grid = QGridLayout(self.extension_box)
-        grid.addWidget(self.extensions_view, 0, 0, 1, 6)
-        grid.addWidget(QLabel(tr("Hạn mới")), 1, 0)
-        grid.addWidget(self.new_deadline, 1, 1)
-        grid.addWidget(QLabel(tr("Lý do")), 1, 2)
-        grid.addWidget(self.extension_reason, 1, 3, 1, 3)
-        grid.addWidget(QLabel(tr("Ngày quyết định")), 2, 0)
-        grid.addWidget(self.decided_on, 2, 1)
-        grid.addWidget(QLabel(tr("Văn bản")), 2, 2)
-        grid.addWidget(self.extension_decision, 2, 3, 1, 2)
-        grid.addWidget(self.extend_button, 2, 5)
-        grid.setColumnStretch(3, 1)
-
-        self.periods_box = QGroupBox(tr("Các kỳ thực hiện"))
-        box = QVBoxLayout(self.periods_box)
-        box.addWidget(self.periods_view)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.notes_box, 3)
-        layout.addWidget(self.extension_box, 2)
-        layout.addWidget(self.periods_box, 2)
-        layout.addWidget(self.error_label)
-
-    def show_detail(self, detail: TaskDetail) -> None:
-        self.task_id = detail.row.id
-        kind = detail.row.deadline_kind
-        self.notes.set_rows(list(detail.notes))
-        self.notes_view.scrollToBottom()
-        self.extensions.set_rows(list(detail.extensions))
-        self.extension_box.setVisible(kind in DATED)
-        current = stored_deadline(detail)
-        self.extension_box.setTitle(
-            tr("Gia hạn (hạn hiện tại: {day})").format(day=_day(current))
-            if current
-            else tr("Gia hạn")
-        )
-        self.periods.today = date.today()
-        self.periods.set_rows(period_rows(detail, date.today()))
-        self.periods_box.setVisible(kind is DeadlineKind.RECURRING)
-
-    def _reset_inputs(self) -> None:
-        self.note_text.clear()
-        self.note_date.set_date(date.today())
-        self.note_status.setCurrentIndex(0)
-        self.new_deadline.clear()
-        self.decided_on.set_date(date.today())
-        self.extension_reason.clear()
-        self.extension_decision.clear()
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.add_note_button.setEnabled(bool(self.note_text.toPlainText().strip()))
-        self.extend_button.setEnabled(
-            self.new_deadline.date() is not None and bool(self.extension_reason.text().strip())
-        )
-
-    def add_note(self) -> None:
-        if self.task_id is None:
-            return
-        day = self.note_date.date()
-        if day is None:
-            self.error_label.setText(tr("Chưa nhập ngày ghi tiến độ."))
-            return
-        status = self.note_status.currentData()
-        self._write(
-            lambda task_id: self.ops.add_note(
-                task_id,
-                self.note_text.toPlainText(),
-                noted_on=day,
-                status=StoredStatus(status) if status else None,
-            )
-        )
-
-    def extend(self) -> None:
-        new_deadline = self.new_deadline.date()
-        if self.task_id is None or new_deadline is None:
-            return
-        self._write(
-            lambda task_id: self.ops.extend_deadline(
-                task_id,
-                new_deadline,
-                reason=self.extension_reason.text(),
-                decided_on=self.decided_on.date(),
-                decision=self.extension_decision.text(),
-            )
-        )
-
-    def _write(self, action: Callable[[int], object]) -> None:
-        assert self.task_id is not None
-        try:
-            action(self.task_id)
-        except CdsError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.error_label.clear()
-        self._reset_inputs()
-        self.written.emit()
 
 
 # ---------------------------------------------------------------------------
@@ -876,11 +493,12 @@ class TaskEditor(QDialog):
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs = QTabWidget(objectName="editorTabs")
         self.tabs.addTab(scroll, tr("Nhiệm vụ"))
         self.tabs.addTab(self.progress, tr("Tiến độ"))
 
-        self.problem_label = _error_label("problemLabel")
+        self.problem_label = error_label("problemLabel")
         self.reload_button = QPushButton(tr("Tải lại"), objectName="reloadButton")
         self.reload_button.setToolTip(tr("Đọc lại nhiệm vụ đã lưu; các sửa đổi chưa lưu bị bỏ."))
         self.reload_button.hide()
@@ -921,21 +539,16 @@ class TaskEditor(QDialog):
 
     # -- loading ----------------------------------------------------------
 
-    def _parent_text(self, parent_id: int | None) -> tuple[str, TaskDetail | None]:
-        if parent_id is None:
-            return "", None
-        parent = get_task(self.ops.register, parent_id)
-        ref = parent.row.ref or f"#{parent.row.id}"
-        return f"{ref} – {_short(parent.row.content)}", parent
-
     def _start_new(self, parent_id: int | None, document_id: int | None) -> None:
         self.setWindowTitle(tr("Thêm nhiệm vụ"))
         self.tabs.setTabVisible(1, False)
-        try:
-            parent_text, parent = self._parent_text(parent_id)
-        except CdsError as exc:
-            self._service_error = str(exc)
-            parent_text, parent, parent_id = "", None, None
+        parent: TaskDetail | None = None
+        if parent_id is not None:  # a new sub-task takes its parent's document and group
+            try:
+                parent = get_task(self.ops.register, parent_id)
+            except CdsError as exc:
+                self._service_error = str(exc)
+                parent_id = None
         if document_id is None and parent is not None:
             document_id = parent.row.document_id
         doc = self._documents.get(document_id) if document_id is not None else None
@@ -943,7 +556,9 @@ class TaskEditor(QDialog):
             assigned_on=(doc.issued_on if doc and doc.issued_on else date.today()),
             document_id=document_id,
             parent_id=parent_id,
-            parent_text=parent_text,
+            parent_text=(
+                _parent_label(parent.row.id, parent.row.ref, parent.row.content) if parent else ""
+            ),
             task_group=parent.row.task_group if parent else None,
         )
 
@@ -955,7 +570,6 @@ class TaskEditor(QDialog):
         self.reload_button.hide()
         try:
             detail = get_task(self.ops.register, self.task_id)
-            parent_text, _parent = self._parent_text(detail.row.parent_id)
         except CdsError as exc:
             self._service_error = str(exc)
             self._conflict = True  # nothing loaded: nothing may be saved
@@ -964,6 +578,12 @@ class TaskEditor(QDialog):
         self.version = detail.version
         self.setWindowTitle(
             tr("Sửa nhiệm vụ {ref}").format(ref=detail.row.ref or f"#{detail.row.id}")
+        )
+        parent_id = detail.row.parent_id
+        parent_text = (
+            _parent_label(parent_id, detail.parent_ref, detail.parent_content)
+            if parent_id is not None
+            else ""
         )
         self.form.load(detail, parent_text)
         self.progress.show_detail(detail)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-DISPLAY_FORMAT = "dd/MM/yyyy"
-VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+from ui.i18n import setup_date_edit, vietnamese_locale
+
 EMPTY = QDate(1900, 1, 1)  # the sentinel: never a real date in this register
 _SEPARATORS = "/.-"
 _STEP_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
@@ -50,15 +50,14 @@ class DateField(QWidget):
     ) -> None:
         super().__init__(parent)
         self.edit = QDateEdit(objectName="dateEdit")
-        self.edit.setDisplayFormat(DISPLAY_FORMAT)
-        self.edit.setCalendarPopup(True)
+        self.edit.setLocale(vietnamese_locale())
+        setup_date_edit(self.edit)  # dd/MM/yyyy, calendar popup, Monday first
         self.edit.setMinimumDate(EMPTY)
         self.edit.setSpecialValueText(empty_text or tr("(trống)"))
         self.edit.setDate(EMPTY)
         self.edit.setKeyboardTracking(True)
-        self.edit.setLocale(VIETNAMESE)
         calendar = self.edit.calendarWidget()
-        calendar.setLocale(VIETNAMESE)
+        calendar.setLocale(vietnamese_locale())
         calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         calendar.setGridVisible(True)
         calendar.installEventFilter(self)
@@ -125,6 +124,14 @@ class DateField(QWidget):
     def _key(self, event: QKeyEvent) -> bool:
         """Return True when the key is handled here and must not reach the QDateEdit."""
         line = self.edit.lineEdit()
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            # QDateEdit walks its sections on Tab; officers move between
+            # sections with "/" and expect Tab to go to the next field.
+            forward = event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self.focusNextPrevChild(forward)
+            return True
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
             self.is_empty() or line.selectedText() == line.text()
         ):

@@ -313,6 +313,10 @@ class UnitPicker(QWidget):
     def remove_unit(self, unit_id: int) -> None:
         self.set_selected_ids([u for u in self._selected if u != unit_id])
 
+    def pending_text(self) -> str:
+        """Text typed in the search box but not chosen yet (it would be lost)."""
+        return self.search.text().strip()
+
     def current_matches(self) -> list[UnitInfo]:
         """The units offered for the text typed so far (what the popup lists)."""
         return [c.unit for c in match_units(self._choices, self.search.text(), set(self._selected))]
