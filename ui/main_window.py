@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.task_panel.reload()
         self.calendar_panel.reload(as_of)
         if not self.attention.isHidden():
-            self.attention.reload(as_of)
+            self.attention.reload()  # always today: "what needs attention today"
 
     def _on_change(self, change: Change) -> None:
         as_of = self.task_panel.as_of
@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
             self.task_panel.reload()
             self.calendar_panel.reload(as_of)
             if not self.attention.isHidden():
-                self.attention.reload(as_of)
+                self.attention.reload()  # always today: "what needs attention today"
         if change.task_ids:
             self.task_panel.select_task(min(change.task_ids))
 
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         common.exec_dialog(dialog)
 
     def show_attention(self) -> None:
-        self.attention.reload(self.task_panel.as_of)
+        self.attention.reload()
         self.attention.show()
 
     def about(self) -> None:
