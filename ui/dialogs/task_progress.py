@@ -41,6 +41,7 @@ from cdsdesk.periods import periods_between
 from cdsdesk.services.queries import ExtensionInfo, NoteInfo, TaskDetail
 from cdsdesk.textvi import quarter_roman
 from ui.dialogs._form_helpers import DATED, date_field, day_text, error_label
+from ui.models.base import RowsTableModel
 from ui.operations import Operations
 
 OVERDUE = "#c62828"
@@ -58,12 +59,11 @@ def tr(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-class _RowsModel(QAbstractTableModel):
+class _RowsModel(RowsTableModel[Any]):
     """A read-only table of plain rows; subclasses say what each cell shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
+        super().__init__(self.headers(), parent)
 
     def headers(self) -> list[str]:
         raise NotImplementedError
@@ -74,20 +74,6 @@ class _RowsModel(QAbstractTableModel):
     def colour(self, row: Any) -> str | None:
         return None
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers())
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -96,13 +82,6 @@ class _RowsModel(QAbstractTableModel):
             return self.cell(row, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and (colour := self.colour(row)):
             return QBrush(QColor(colour))
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
         return None
 
 

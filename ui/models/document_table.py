@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -17,6 +16,7 @@ from cdsdesk.services.documents import DocumentInfo, list_documents
 from cdsdesk.services.queries import TaskRow
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import format_date, sort_key
+from ui.models.base import RowsTableModel
 from ui.models.task_table import deadline_text, status_colour
 
 COL_LABEL = 0
@@ -47,51 +47,34 @@ def label_sort_key(doc: DocumentInfo) -> str:
     return sort_key(f"{padded} {doc.label}")
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RowsTableModel[DocumentInfo]):
     """Rows are immutable DocumentInfo values; :meth:`reload` reads them from the register."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._docs: list[DocumentInfo] = []
-        self._headers = headers()
+        super().__init__(headers(), parent)
 
     def reload(self, register: Register) -> None:
         self.set_documents(list_documents(register))
 
     def set_documents(self, docs: list[DocumentInfo]) -> None:
-        self.beginResetModel()
-        self._docs = list(docs)
-        self.endResetModel()
+        self.set_rows(docs)
 
     def document_at(self, row: int) -> DocumentInfo:
-        return self._docs[row]
+        return self.row_at(row)
 
     def documents(self) -> list[DocumentInfo]:
-        return list(self._docs)
+        return self.rows()
 
     def row_of_document(self, document_id: int) -> int | None:
-        for i, doc in enumerate(self._docs):
+        for i, doc in enumerate(self._rows):
             if doc.id == document_id:
                 return i
-        return None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._docs)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        doc = self._docs[index.row()]
+        doc = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(doc, col)
@@ -140,45 +123,25 @@ TASK_COLUMN_COUNT = 5
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class DocumentTaskModel(QAbstractTableModel):
+class DocumentTaskModel(RowsTableModel[TaskRow]):
     """A document's tasks in register order (sub-tasks under their parent), read-only."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TaskRow] = []
-        self._headers = [
-            tr("Số TT"),
-            tr("Nội dung nhiệm vụ"),
-            tr("Chủ trì"),
-            tr("Thời hạn"),
-            tr("Tình trạng"),
-        ]
-
-    def set_rows(self, rows: list[TaskRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> TaskRow:
-        return self._rows[row]
+        super().__init__(
+            [
+                tr("Số TT"),
+                tr("Nội dung nhiệm vụ"),
+                tr("Chủ trì"),
+                tr("Thời hạn"),
+                tr("Tình trạng"),
+            ],
+            parent,
+        )
 
     def row_of_task(self, task_id: int) -> int | None:
         for i, row in enumerate(self._rows):
             if row.id == task_id:
                 return i
-        return None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else TASK_COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

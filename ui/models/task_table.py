@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -17,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from cdsdesk.domain.enums import DeadlineKind, StatusClass
 from cdsdesk.services.queries import TaskQuery, TaskRow, filter_rows
 from cdsdesk.textvi import format_date, parse_roman, sort_key
+from ui.models.base import RowsTableModel
 
 COL_REF = 0
 COL_CONTENT = 1
@@ -110,7 +110,7 @@ def status_colour(row: TaskRow) -> QColor | None:
     return None
 
 
-class TaskTableModel(QAbstractTableModel):
+class TaskTableModel(RowsTableModel[TaskRow]):
     """All rows of the register as of a day, filtered and sorted in memory.
 
     The rows are immutable TaskRow values from the core; filtering uses the
@@ -120,10 +120,8 @@ class TaskTableModel(QAbstractTableModel):
     """
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(headers(), parent)
         self._all: list[TaskRow] = []
-        self._rows: list[TaskRow] = []
-        self._headers = headers()
         self._query = TaskQuery()
         self._units: set[int] | None = None
         self._sort_column = -1
@@ -188,12 +186,6 @@ class TaskTableModel(QAbstractTableModel):
 
     # -- data out -----------------------------------------------------------
 
-    def row_at(self, row: int) -> TaskRow:
-        return self._rows[row]
-
-    def rows(self) -> list[TaskRow]:
-        return list(self._rows)
-
     def all_rows(self) -> list[TaskRow]:
         return list(self._all)
 
@@ -201,19 +193,6 @@ class TaskTableModel(QAbstractTableModel):
         for i, row in enumerate(self._rows):
             if row.id == task_id:
                 return i
-        return None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

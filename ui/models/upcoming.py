@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -18,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from cdsdesk.domain.enums import StatusClass
 from cdsdesk.services.queries import TaskRow
 from cdsdesk.textvi import format_date
+from ui.models.base import RowsTableModel
 
 COL_DEADLINE = 0
 COL_DAYS_LEFT = 1
@@ -80,44 +80,27 @@ def short_content(text: str, limit: int = CONTENT_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class UpcomingModel(QAbstractTableModel):
+class UpcomingModel(RowsTableModel[TaskRow]):
     """Plain TaskRow values already chosen by :func:`upcoming_rows`; no database access."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TaskRow] = []
+        super().__init__(headers(), parent)
         self._as_of = date.today()
         self._short_names: Mapping[int, str] = {}
-        self._headers = headers()
 
     def set_rows(
-        self, rows: list[TaskRow], as_of: date, short_names: Mapping[int, str] | None = None
+        self,
+        rows: list[TaskRow],
+        as_of: date | None = None,
+        short_names: Mapping[int, str] | None = None,
     ) -> None:
         """Show ``rows`` (in the given order); ``short_names`` maps unit id to a short name."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._as_of = as_of
+        self._as_of = as_of or date.today()
         self._short_names = dict(short_names or {})
-        self.endResetModel()
-
-    def row_at(self, row: int) -> TaskRow:
-        return self._rows[row]
+        super().set_rows(rows)
 
     def task_ids(self) -> list[int]:
         return [r.id for r in self._rows]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
