@@ -8,7 +8,7 @@ from datetime import date
 
 from cdsdesk.domain.enums import DeadlineKind, StoredStatus
 from cdsdesk.periods import periods_between
-from cdsdesk.services.register_view import TaskEntry, load_view
+from cdsdesk.services.register_view import TaskEntry, get_view
 from cdsdesk.services.status import deadline_in_force
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
@@ -42,7 +42,7 @@ def due_dates(entry: TaskEntry, start: date, end: date, as_of: date) -> list[tup
                 continue
             if closed is not None and closed < period.start:
                 continue  # the recurrence had stopped
-            done_on = facts.occurrences.get(period.start)
+            done_on = (facts.occurrences or {}).get(period.start)
             missed = period.end < as_of and (done_on is None or done_on > period.end)
             found.append((period.end, missed))
         return found
@@ -59,8 +59,7 @@ def due_dates(entry: TaskEntry, start: date, end: date, as_of: date) -> list[tup
 
 def deadline_marks(register: Register, start: date, end: date, as_of: date) -> dict[date, DayMark]:
     """For each day with deadlines in [start, end]: how many, and how many of them are overdue."""
-    with register.transaction() as session:
-        view = load_view(session, as_of, load_settings(register).due_soon_days)
+    view = get_view(register, as_of, load_settings(register).due_soon_days)
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for entry in view.leaves():
         for day, missed in due_dates(entry, start, end, as_of):
@@ -71,6 +70,5 @@ def deadline_marks(register: Register, start: date, end: date, as_of: date) -> d
 
 def tasks_due_on(register: Register, day: date, as_of: date) -> frozenset[int]:
     """The tasks (sub-tasks rather than their parents) that fall due on ``day``."""
-    with register.transaction() as session:
-        view = load_view(session, as_of, load_settings(register).due_soon_days)
+    view = get_view(register, as_of, load_settings(register).due_soon_days)
     return frozenset(e.id for e in view.leaves() if due_dates(e, day, day, as_of))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from cdsdesk.domain.models import ProgressNote, Task, TaskExtension, TaskLink, T
 from cdsdesk.errors import NotFoundError, ValidationError
 from cdsdesk.i18n import tr
 from cdsdesk.periods import Quarter
-from cdsdesk.services.register_view import RegisterView, TaskEntry, load_view
+from cdsdesk.services.register_view import RegisterView, TaskEntry, get_view
 from cdsdesk.services.units import units_answering_for
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
@@ -69,7 +69,7 @@ class TaskRow:
     assigned_on: date | None
     completed_on: date | None
     has_children: bool
-    flags: tuple[str, ...] = field(default_factory=tuple)
+    flags: tuple[str, ...] = ()
     lead_ids: tuple[int, ...] = ()
     cooperating_ids: tuple[int, ...] = ()
     lead_short_units: tuple[str, ...] = ()
@@ -113,11 +113,15 @@ def query_tasks(register: Register, query: TaskQuery | None = None) -> list[Task
         if query.unit_id is not None
         else None
     )
-    due_soon_days = load_settings(register).due_soon_days
-    with register.transaction() as session:
-        view = load_view(session, as_of, due_soon_days)
-    rows = [to_row(view, entry) for entry in view.ordered()]
-    return filter_rows(rows, query, units)
+    view = get_view(register, as_of, load_settings(register).due_soon_days)
+    return filter_rows(view_rows(view), query, units)
+
+
+def view_rows(view: RegisterView) -> list[TaskRow]:
+    """Every task of the view as a row, in register order (built once per view)."""
+    if view.rows_cache is None:
+        view.rows_cache = [to_row(view, entry) for entry in view.ordered()]
+    return view.rows_cache
 
 
 def filter_rows(
@@ -286,7 +290,7 @@ def get_task(register: Register, task_id: int, as_of: date | None = None) -> Tas
         task = session.get(Task, task_id)
         if task is None:
             raise NotFoundError(tr("Không có nhiệm vụ mã {id}.").format(id=task_id))
-        view = load_view(session, as_of or date.today(), due_soon_days)
+        view = get_view(register, as_of or date.today(), due_soon_days)
         entry = view.tasks[task_id]
         notes = session.scalars(
             select(ProgressNote)

@@ -9,20 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, UnitRole
-from cdsdesk.domain.models import (
-    Document,
-    ProgressNote,
-    Task,
-    TaskExtension,
-    TaskOccurrence,
-    TaskUnit,
-    Unit,
-)
 from cdsdesk.services.documents import document_label
 from cdsdesk.services.status import (
     ExtensionFact,
@@ -31,10 +22,13 @@ from cdsdesk.services.status import (
     combine_children,
     shown_status,
 )
+from cdsdesk.storage.db import Register
 from cdsdesk.textvi import fold
 
+UNJUDGED = ShownStatus(None)
 
-@dataclass
+
+@dataclass(slots=True)
 class TaskEntry:
     """One task as the register view sees it."""
 
@@ -50,11 +44,11 @@ class TaskEntry:
     urgent: bool
     sort_order: int
     version: int
-    lead_ids: list[int] = field(default_factory=list)
-    cooperating_ids: list[int] = field(default_factory=list)
-    informed_ids: list[int] = field(default_factory=list)
-    children: list[int] = field(default_factory=list)
-    shown: ShownStatus = field(default_factory=lambda: ShownStatus(None))
+    lead_ids: list[int]
+    cooperating_ids: list[int]
+    informed_ids: list[int]
+    children: list[int]
+    shown: ShownStatus = UNJUDGED
     last_note_on: date | None = None
     last_note: str = ""
 
@@ -68,6 +62,7 @@ class RegisterView:
     unit_short_names: dict[int, str]
     document_labels: dict[int, str]
     unit_names_folded: dict[int, str] = field(default_factory=dict)
+    rows_cache: list[Any] | None = None  # the table rows, built on first use
 
     def leaves(self) -> list[TaskEntry]:
         """Tasks without sub-tasks: the ones counted in statistics."""
@@ -95,101 +90,134 @@ class RegisterView:
         return out
 
 
+def get_view(register: Register, as_of: date, due_soon_days: int) -> RegisterView:
+    """The register as of ``as_of``, loaded once and reused until the next write.
+
+    The window asks for the same view several times after each change (table,
+    unit counts, calendar, attention panel): one load serves them all.
+    """
+    key = ("view", as_of, due_soon_days)
+    view = register.cache.get(key)
+    if not isinstance(view, RegisterView):
+        with register.transaction() as session:
+            view = load_view(session, as_of, due_soon_days)
+        if len(register.cache) > 8:
+            register.cache.clear()
+        register.cache[key] = view
+    return view
+
+
+_STATUS = {s.value: s for s in StoredStatus}
+_KIND = {k.value: k for k in DeadlineKind}
+_RECURRENCE = {r.value: r for r in Recurrence}
+
+
+def _day(value: object) -> date | None:
+    """SQLite hands dates back as text through the raw driver; other databases as dates."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView:
-    tasks: dict[int, TaskEntry] = {}
-    rows = session.execute(
-        select(
-            Task.id,
-            Task.parent_id,
-            Task.document_id,
-            Task.ref,
-            Task.content,
-            Task.search_text,
-            Task.task_group,
-            Task.status,
-            Task.deadline_kind,
-            Task.deadline,
-            Task.original_deadline,
-            Task.recurrence,
-            Task.assigned_on,
-            Task.completed_on,
-            Task.cancelled_on,
-            Task.deadline_text,
-            Task.urgent,
-            Task.sort_order,
-            Task.version,
-        )
-    ).all()
+    """Read every task's facts in a few plain queries (no ORM objects: this is the hot path)."""
+    conn = session.connection()
     extensions: dict[int, list[ExtensionFact]] = defaultdict(list)
-    for task_id, decided, new in session.execute(
-        select(TaskExtension.task_id, TaskExtension.decided_on, TaskExtension.new_deadline)
+    for task_id, decided, new in conn.exec_driver_sql(
+        "SELECT task_id, decided_on, new_deadline FROM task_extensions"
     ):
-        extensions[task_id].append(ExtensionFact(decided, new))
+        extensions[task_id].append(ExtensionFact(_day(decided), _day(new)))  # type: ignore[arg-type]
     occurrences: dict[int, dict[date, date | None]] = defaultdict(dict)
-    for task_id, start, done in session.execute(
-        select(TaskOccurrence.task_id, TaskOccurrence.period_start, TaskOccurrence.completed_on)
+    for task_id, start, done in conn.exec_driver_sql(
+        "SELECT task_id, period_start, completed_on FROM task_occurrences"
     ):
-        occurrences[task_id][start] = done
-    for r in rows:
+        occurrences[task_id][_day(start)] = _day(done)  # type: ignore[index]
+    tasks: dict[int, TaskEntry] = {}
+    for (
+        tid,
+        parent_id,
+        document_id,
+        ref,
+        content,
+        search_text,
+        group,
+        status,
+        kind,
+        deadline,
+        original,
+        recurrence,
+        assigned,
+        completed,
+        cancelled,
+        deadline_text,
+        urgent,
+        order,
+        version,
+    ) in conn.exec_driver_sql(
+        "SELECT id, parent_id, document_id, ref, content, search_text, task_group, status,"
+        " deadline_kind, deadline, original_deadline, recurrence, assigned_on, completed_on,"
+        " cancelled_on, deadline_text, urgent, sort_order, version FROM tasks"
+    ):
         facts = TaskFacts(
-            status=StoredStatus(r.status),
-            deadline_kind=DeadlineKind(r.deadline_kind),
-            deadline=r.deadline,
-            original_deadline=r.original_deadline,
-            recurrence=Recurrence(r.recurrence) if r.recurrence else None,
-            assigned_on=r.assigned_on,
-            completed_on=r.completed_on,
-            cancelled_on=r.cancelled_on,
-            extensions=tuple(extensions.get(r.id, ())),
-            occurrences=occurrences.get(r.id, {}),
+            _STATUS[status],
+            _KIND[kind],
+            _day(deadline),
+            _day(original),
+            _RECURRENCE[recurrence] if recurrence else None,
+            _day(assigned),
+            _day(completed),
+            _day(cancelled),
+            tuple(extensions[tid]) if tid in extensions else (),
+            occurrences.get(tid),
         )
-        tasks[r.id] = TaskEntry(
-            r.id,
-            r.parent_id,
-            r.document_id,
-            r.ref,
-            r.content,
-            r.search_text,
-            r.task_group,
+        tasks[tid] = TaskEntry(
+            tid,
+            parent_id,
+            document_id,
+            ref,
+            content,
+            search_text,
+            group,
             facts,
-            r.deadline_text,
-            r.urgent,
-            r.sort_order,
-            r.version,
+            deadline_text,
+            bool(urgent),
+            order,
+            version,
+            [],
+            [],
+            [],
+            [],
         )
     for entry in tasks.values():
-        if entry.parent_id in tasks:
+        if entry.parent_id is not None and entry.parent_id in tasks:
             tasks[entry.parent_id].children.append(entry.id)
     _load_roles(session, tasks)
     _load_last_notes(session, tasks)
     _judge(tasks, as_of, due_soon_days)
-    units = session.execute(select(Unit.id, Unit.name, Unit.short_name)).all()
-    docs = session.execute(
-        select(Document.id, Document.number, Document.doc_type, Document.issuer_code)
-    ).all()
+    units = conn.exec_driver_sql("SELECT id, name, short_name FROM units").all()
+    docs = conn.exec_driver_sql("SELECT id, number, doc_type, issuer_code FROM documents").all()
     return RegisterView(
         as_of,
         due_soon_days,
         tasks,
-        {u.id: u.name for u in units},
-        {u.id: u.short_name or u.name for u in units},
-        {d.id: document_label(d.number, d.doc_type, d.issuer_code) for d in docs},
-        {u.id: fold(f"{u.name} {u.short_name}") for u in units},
+        {u[0]: u[1] for u in units},
+        {u[0]: u[2] or u[1] for u in units},
+        {d[0]: document_label(d[1], d[2], d[3]) for d in docs},
+        {u[0]: fold(f"{u[1]} {u[2]}") for u in units},
     )
 
 
 def _load_roles(session: Session, tasks: dict[int, TaskEntry]) -> None:
-    for task_id, unit_id, role in session.execute(
-        select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role).order_by(
-            TaskUnit.task_id, TaskUnit.position
-        )
+    lead, cooperating = UnitRole.LEAD.value, UnitRole.COOPERATING.value
+    for task_id, unit_id, role in session.connection().exec_driver_sql(
+        "SELECT task_id, unit_id, role FROM task_units ORDER BY task_id, position"
     ):
         entry = tasks.get(task_id)
         if entry is None:
             continue
-        if role == UnitRole.LEAD.value:
+        if role == lead:
             entry.lead_ids.append(unit_id)
-        elif role == UnitRole.COOPERATING.value:
+        elif role == cooperating:
             entry.cooperating_ids.append(unit_id)
         else:
             entry.informed_ids.append(unit_id)
@@ -213,23 +241,17 @@ def _top_down(tasks: dict[int, TaskEntry]) -> list[TaskEntry]:
 
 
 def _load_last_notes(session: Session, tasks: dict[int, TaskEntry]) -> None:
-    ranked = select(
-        ProgressNote.task_id,
-        ProgressNote.noted_on,
-        ProgressNote.text,
-        func.row_number()
-        .over(
-            partition_by=ProgressNote.task_id,
-            order_by=(ProgressNote.noted_on.desc(), ProgressNote.id.desc()),
-        )
-        .label("rank"),
-    ).subquery()
-    for task_id, noted_on, text in session.execute(
-        select(ranked.c.task_id, ranked.c.noted_on, ranked.c.text).where(ranked.c.rank == 1)
+    """Only the newest note of each task: start-up must not carry every note."""
+    for task_id, noted_on, text in session.connection().exec_driver_sql(
+        "SELECT task_id, noted_on, text FROM ("
+        " SELECT task_id, noted_on, text, ROW_NUMBER() OVER ("
+        "  PARTITION BY task_id ORDER BY noted_on DESC, id DESC) AS rank"
+        " FROM progress_notes) AS ranked WHERE rank = 1"
     ):
-        if task_id in tasks:
-            tasks[task_id].last_note_on = noted_on
-            tasks[task_id].last_note = text
+        entry = tasks.get(task_id)
+        if entry is not None:
+            entry.last_note_on = _day(noted_on)
+            entry.last_note = text
 
 
 def _judge(tasks: dict[int, TaskEntry], as_of: date, due_soon_days: int) -> None:

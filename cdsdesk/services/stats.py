@@ -15,7 +15,7 @@ from typing import Any
 from cdsdesk.domain.enums import StatusClass, TaskGroup
 from cdsdesk.i18n import tr
 from cdsdesk.periods import Quarter
-from cdsdesk.services.register_view import RegisterView, TaskEntry, load_view
+from cdsdesk.services.register_view import RegisterView, TaskEntry, get_view
 from cdsdesk.services.units import list_units, units_answering_for
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
@@ -71,8 +71,7 @@ def compute_stats(
     units = units_answering_for(register, unit_id, include_subunits) if unit_id else None
     due_soon_days = load_settings(register).due_soon_days
     order = {u.id: i for i, u in enumerate(list_units(register))}
-    with register.transaction() as session:
-        view = load_view(session, as_of, due_soon_days)
+    view = get_view(register, as_of, due_soon_days)
     return stats_from_view(view, units, order)
 
 
@@ -153,9 +152,7 @@ def _group_rows(per_group: dict[str | None, Counter[str]]) -> list[dict[str, Any
 
 def unit_open_counts(register: Register, as_of: date) -> dict[int, tuple[int, int]]:
     """For each unit: (open tasks it leads, of which overdue), leaf tasks only."""
-    due_soon_days = load_settings(register).due_soon_days
-    with register.transaction() as session:
-        view = load_view(session, as_of, due_soon_days)
+    view = get_view(register, as_of, load_settings(register).due_soon_days)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for entry in view.leaves():
         cls = entry.shown.status_class

@@ -7,22 +7,22 @@ the same code serves the table, the statistics and the reports.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StatusClass, StoredStatus
 from cdsdesk.periods import period_containing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExtensionFact:
     decided_on: date
     new_deadline: date
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TaskFacts:
-    """What the status rules need to know about one task."""
+    """What the status rules need to know about one task (built 100,000 times at start-up)."""
 
     status: StoredStatus
     deadline_kind: DeadlineKind
@@ -34,10 +34,10 @@ class TaskFacts:
     cancelled_on: date | None = None
     extensions: tuple[ExtensionFact, ...] = ()
     # For recurring tasks: period start -> the day that period's work was done.
-    occurrences: Mapping[date, date | None] = field(default_factory=dict)
+    occurrences: Mapping[date, date | None] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShownStatus:
     """A task's state as of a day. ``status_class`` is None when it is not counted."""
 
@@ -120,7 +120,7 @@ def _recurring_status(facts: TaskFacts, as_of: date, due_soon_days: int) -> Show
     if _done_by(facts, as_of):
         return ShownStatus(StatusClass.DONE_ON_TIME)
     period = period_containing(as_of, facts.recurrence)
-    done_on = facts.occurrences.get(period.start)
+    done_on = (facts.occurrences or {}).get(period.start)
     if done_on is not None and done_on <= as_of:
         cls = StatusClass.DONE_ON_TIME if done_on <= period.end else StatusClass.DONE_LATE
         return ShownStatus(cls, due_on=period.end)

@@ -12,7 +12,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from cdsdesk.errors import RegisterError
 from cdsdesk.i18n import tr
@@ -53,6 +53,10 @@ class Register:
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Bumped by every committed transaction that wrote something, so that
+        # read caches (the register view) know when they are stale.
+        self.generation = 0
+        self.cache: dict[object, object] = {}
         self.backup_before_migration: Path | None = None
         if upgrade:
             self.backup_before_migration = migrate.upgrade(self)
@@ -60,15 +64,23 @@ class Register:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         session = self._sessions()
+        wrote = _WriteWatch(session)
         try:
             with session.begin():
                 yield session
+            if wrote.seen:
+                self.changed()
         except (OperationalError, DatabaseError) as exc:
             raise RegisterError(
                 tr("Không ghi được vào sổ đăng ký: {error}").format(error=exc.orig)
             ) from exc
         finally:
             session.close()
+
+    def changed(self) -> None:
+        """Forget cached reads: the register was written."""
+        self.generation += 1
+        self.cache.clear()
 
     def backup_to(self, target: Path) -> None:
         """A consistent copy through SQLite's online backup API."""
@@ -93,6 +105,22 @@ class Register:
 
     def __exit__(self, *_exc: object) -> None:
         self.dispose()
+
+
+class _WriteWatch:
+    """Notices whether a session flushed ORM changes or ran an INSERT, UPDATE or DELETE."""
+
+    def __init__(self, session: Session) -> None:
+        self.seen = False
+        event.listen(session, "after_flush", self._flushed)
+        event.listen(session, "do_orm_execute", self._executed)
+
+    def _flushed(self, *_args: Any) -> None:
+        self.seen = True
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.seen = True
 
 
 def _url_and_path(location: str | Path) -> tuple[str, Path | None]:
