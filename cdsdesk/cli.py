@@ -46,6 +46,10 @@ _USAGE_MESSAGES = [
         "không có “{1}” (chọn một trong: {2})",
     ),
     (re.compile(r"argument (\S+): expected one argument"), "tham số {0} cần một giá trị"),
+    (
+        re.compile(r"argument (\S+): invalid int value: '?([^']*)'?"),
+        "tham số {0} cần một số nguyên, không phải “{1}”",
+    ),
 ]
 
 
@@ -112,7 +116,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--unit", metavar="NAME", help=tr("chỉ tính nhiệm vụ của đơn vị này và đơn vị cấp dưới")
     )
     stats.add_argument("--json", action="store_true")
+
+    _add_export_parser(sub)
     return parser
+
+
+def _add_export_parser(sub: Any) -> None:
+    export = sub.add_parser("export", help=tr("xuất thông báo, báo cáo, công văn, danh sách"))
+    kinds = export.add_subparsers(dest="what", required=True, parser_class=_Parser, metavar="KIND")
+
+    def output(p: argparse.ArgumentParser, formats: str) -> None:
+        p.add_argument("--out", required=True, metavar="FILE", help=tr("tệp sẽ ghi"))
+        if formats:
+            p.add_argument(
+                "--format",
+                choices=["docx", "pdf"],
+                help=tr("docx hoặc pdf (mặc định: theo đuôi tệp)"),
+            )
+
+    notice = kinds.add_parser("notice", help=tr("thông báo kết luận từ một văn bản"))
+    notice.add_argument("--document", type=int, required=True, metavar="ID")
+    output(notice, "docx|pdf")
+    report = kinds.add_parser("report", help=tr("báo cáo kết quả quý"))
+    report.add_argument(
+        "--quarter", metavar="2024-Q1", help=tr("quý báo cáo (bắt buộc trừ khi dùng --issued)")
+    )
+    report.add_argument("--as-of", metavar="DATE", help=tr("ngày chốt (mặc định: cuối quý)"))
+    report.add_argument("--unit", metavar="NAME", help=tr("chỉ đơn vị này và đơn vị cấp dưới"))
+    report.add_argument(
+        "--issue",
+        metavar="NUMBER",
+        nargs="?",
+        const="",
+        help=tr("phát hành: chốt số liệu vào sổ (có thể kèm số văn bản)"),
+    )
+    report.add_argument(
+        "--issued",
+        type=int,
+        metavar="ID",
+        help=tr("xuất lại báo cáo đã phát hành, từ số liệu đã chốt"),
+    )
+    output(report, "docx|pdf")
+    letter = kinds.add_parser("letter", help=tr("công văn đôn đốc một đơn vị"))
+    letter.add_argument("--unit", required=True, metavar="NAME")
+    letter.add_argument("--as-of", metavar="DATE")
+    output(letter, "docx|pdf")
+    tasks = kinds.add_parser("tasks", help=tr("danh sách nhiệm vụ ra Excel (.xlsx)"))
+    tasks.add_argument("--status")
+    tasks.add_argument("--unit", metavar="NAME")
+    tasks.add_argument("--search", metavar="TEXT")
+    tasks.add_argument("--as-of", metavar="DATE")
+    output(tasks, "")
 
 
 def _open(args: argparse.Namespace) -> Register:
@@ -289,12 +343,83 @@ def cmd_stats(args: argparse.Namespace) -> None:
     )
 
 
+def _format(args: argparse.Namespace) -> Any:
+    from cdsdesk.exporting.api import Format
+
+    return Format.parse(args.format or Path(args.out).suffix or "?")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from cdsdesk.exporting import api
+    from cdsdesk.services.units import find_unit
+
+    out = Path(args.out)
+    with _open(args) as register:
+        if args.what == "notice":
+            written = api.export_notice(register, args.document, _format(args), out)
+        elif args.what == "report":
+            written = _export_report(register, args, out)
+        elif args.what == "letter":
+            unit = find_unit(register, args.unit)
+            written = api.export_letter(
+                register, unit.id, _format(args), out, as_of=_date_arg(args.as_of)
+            )
+        else:
+            written = _export_tasks(register, args, out)
+    print(tr("Đã ghi {path}").format(path=written))
+
+
+def _export_report(register: Register, args: argparse.Namespace, out: Path) -> Path:
+    from cdsdesk.exporting import api
+    from cdsdesk.exporting.report_data import compute_report_data
+    from cdsdesk.periods import parse_quarter
+    from cdsdesk.services.reports import issue_report
+    from cdsdesk.services.units import find_unit
+
+    if args.issued is not None:
+        return api.export_issued_report(register, args.issued, _format(args), out)
+    if not args.quarter:
+        raise UsageError(tr("Cần --quarter (ví dụ 2024-Q1) hoặc --issued ID."))
+    quarter = parse_quarter(args.quarter)
+    unit_id = find_unit(register, args.unit).id if args.unit else None
+    as_of = _date_arg(args.as_of)
+    if args.issue is None:
+        return api.export_report(
+            register, quarter, _format(args), out, as_of=as_of, unit_id=unit_id
+        )
+    data = compute_report_data(register, quarter, as_of=as_of, unit_id=unit_id)
+    report_id = issue_report(register, data, args.issue)
+    print(tr("Đã chốt số liệu báo cáo, mã {id}.").format(id=report_id))
+    return api.export_issued_report(register, report_id, _format(args), out)
+
+
+def _export_tasks(register: Register, args: argparse.Namespace, out: Path) -> Path:
+    from cdsdesk.exporting.xlsx import export_register_tasks
+    from cdsdesk.services.queries import TaskQuery
+    from cdsdesk.services.units import find_unit
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(tr("Danh sách nhiệm vụ xuất ra tệp .xlsx."))
+    unit_id = find_unit(register, args.unit).id if args.unit else None
+    query = TaskQuery(
+        as_of=_date_arg(args.as_of),
+        status=args.status,
+        unit_id=unit_id,
+        include_subunits=True,
+        search=args.search or "",
+    )
+    from cdsdesk.exporting.api import write_atomically
+
+    return write_atomically(out, lambda tmp: export_register_tasks(register, tmp, query))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "demo": cmd_demo,
     "documents": cmd_documents,
     "units": cmd_units,
     "tasks": cmd_tasks,
     "stats": cmd_stats,
+    "export": cmd_export,
 }
 
 

@@ -285,3 +285,13 @@ def test_documents_crud_and_label(register: Register, org: dict[str, int]) -> No
             docs.DocumentInput(number="6", issued_on=D(2024, 3, 1), meeting_on=D(2024, 3, 2)),
         )
     assert [d.task_count for d in docs.list_documents(register)] == [1]
+
+
+def test_last_note_is_the_one_known_on_the_day(register: Register, org: dict[str, int]) -> None:
+    tid = ts.create_task(register, task(lead_ids=[org["hcth"]]))
+    ts.add_note(register, tid, "Đã trình dự thảo", noted_on=D(2024, 3, 28))
+    ts.add_note(register, tid, "Đã ban hành Kế hoạch", noted_on=D(2024, 4, 15))
+    march = query_tasks(register, TaskQuery(as_of=D(2024, 3, 31)))[0]
+    assert (march.last_note_on, march.last_note) == (D(2024, 3, 28), "Đã trình dự thảo")
+    april = query_tasks(register, TaskQuery(as_of=D(2024, 4, 30)))[0]
+    assert april.last_note == "Đã ban hành Kế hoạch"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, UnitRole
@@ -192,7 +193,7 @@ def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView
         if entry.parent_id is not None and entry.parent_id in tasks:
             tasks[entry.parent_id].children.append(entry.id)
     _load_roles(session, tasks)
-    _load_last_notes(session, tasks)
+    _load_last_notes(session, tasks, as_of)
     _judge(tasks, as_of, due_soon_days)
     units = conn.exec_driver_sql("SELECT id, name, short_name FROM units").all()
     docs = conn.exec_driver_sql("SELECT id, number, doc_type, issuer_code FROM documents").all()
@@ -240,18 +241,22 @@ def _top_down(tasks: dict[int, TaskEntry]) -> list[TaskEntry]:
     return order
 
 
-def _load_last_notes(session: Session, tasks: dict[int, TaskEntry]) -> None:
-    """Only the newest note of each task: start-up must not carry every note."""
-    for task_id, noted_on, text in session.connection().exec_driver_sql(
-        "SELECT task_id, noted_on, text FROM ("
-        " SELECT task_id, noted_on, text, ROW_NUMBER() OVER ("
-        "  PARTITION BY task_id ORDER BY noted_on DESC, id DESC) AS rank"
-        " FROM progress_notes) AS ranked WHERE rank = 1"
+def _load_last_notes(session: Session, tasks: dict[int, TaskEntry], as_of: date) -> None:
+    """Only the newest note of each task written by ``as_of``: a report as of a quarter's
+    end quotes the progress known then, and start-up must not carry every note."""
+    for task_id, noted_on, note in session.connection().execute(
+        text(
+            "SELECT task_id, noted_on, text FROM ("
+            " SELECT task_id, noted_on, text, ROW_NUMBER() OVER ("
+            "  PARTITION BY task_id ORDER BY noted_on DESC, id DESC) AS rank"
+            " FROM progress_notes WHERE noted_on <= :as_of) AS ranked WHERE rank = 1"
+        ),
+        {"as_of": as_of.isoformat()},
     ):
         entry = tasks.get(task_id)
         if entry is not None:
             entry.last_note_on = _day(noted_on)
-            entry.last_note = text
+            entry.last_note = note
 
 
 def _judge(tasks: dict[int, TaskEntry], as_of: date, due_soon_days: int) -> None:
