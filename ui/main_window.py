@@ -22,6 +22,7 @@ from cdsdesk.storage.db import Register
 from ui import settings as S
 from ui.dialogs import common
 from ui.dialogs.attention import AttentionPanel
+from ui.export_runner import ExportController
 from ui.operations import Change, Operations
 from ui.views.calendar_panel import CalendarPanel
 from ui.views.task_panel import TaskPanel
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.round_action = self._action(
             tr("Cập nhật tiến độ theo đơn vị (giao ban quý)…"), self.quarterly_round, "Ctrl+R"
         )
+        self.round_action.setIconText(tr("Giao ban quý"))
         self.attention_action = self._action(tr("Việc cần chú ý hôm nay"), self.show_attention)
         self.quit_action = self._action(tr("Thoát"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(tr("Giới thiệu CĐS Desk"), self.about)
@@ -161,6 +163,10 @@ class MainWindow(QMainWindow):
         docs = menu.addMenu(tr("Văn &bản"))
         docs.addAction(self.documents_action)
         docs.addAction(self.new_document_action)
+        self.exports = ExportController(
+            self, self.register, self.task_panel, unit_filter=self.unit_panel.unit_filter
+        )
+        menu.addMenu(self.exports.menu())
         tools = menu.addMenu(tr("&Công cụ"))
         tools.addAction(self.round_action)
         help_menu = menu.addMenu(tr("Trợ &giúp"))
@@ -177,6 +183,9 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.documents_action)
         toolbar.addAction(self.round_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.exports.report_action)
+        toolbar.addAction(self.exports.print_report_action)
 
     def _connect(self) -> None:
         self.ops.changed.connect(self._on_change)
@@ -421,6 +430,7 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.exports.wait_for_export()
         self.save_settings()
         self.register.dispose()
         super().closeEvent(event)

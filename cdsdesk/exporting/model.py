@@ -1,6 +1,6 @@
 """A renderer-neutral administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
-Builders fill these dataclasses; ``docx.py`` and ``pdf.py`` render them. The
+Builders fill these dataclasses; ``docx_render.py`` and ``pdf_render.py`` render them. The
 model carries content and roles, not measurements: the page layout rules
 (A4, margins, fonts, sizes) live in :data:`LAYOUT`, shared by both renderers.
 """
@@ -145,11 +145,14 @@ class AdminDocument:
     number: str  # "Số: 36/TB-UBND" or "Số:      /BC-SKHCN" for one not yet numbered
     place_date: str  # "Quảng Ngãi, ngày 03 tháng 02 năm 2023"
     doc_type: str  # "THÔNG BÁO", "BÁO CÁO"; empty for a letter (công văn)
-    title: str  # trích yếu; for a letter it is the "V/v ..." under the number
+    # trích yếu; for a letter the subject under the number, with or without its "V/v "
+    # (the renderers add it when missing)
+    title: str
     body: tuple[Block, ...]
     recipients: tuple[str, ...]  # each printed as "- name;" the last ending in "."
     signature: Signature
-    addressees: tuple[str, ...] = ()  # a letter's "Kính gửi:" lines
+    # a letter's "Kính gửi:" units, plain names (the renderers add "- " and ";")
+    addressees: tuple[str, ...] = ()
     appendices: tuple[Appendix, ...] = ()
     file_title: str = ""  # document properties / PDF title
 
