@@ -24,9 +24,7 @@ DOC_2024 = date(2024, 3, 25)
 
 def strip_marks(text: str) -> str:
     """What OCR often returns: no diacritics, đ read as d."""
-    bare = "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
@@ -50,6 +48,7 @@ def read(text: str, doc_date: date | None = DOC_2024) -> DeadlineGuess:
     return expect(find_deadline(text, doc_date), text)
 
 
+# fmt: off
 # (text, document date, due date, phrase as written)
 DATE_FORMS = [
     ("Trình ban hành trước ngày 04/02/2023 để triển khai.", DOC_2023, date(2023, 2, 4),
@@ -126,6 +125,7 @@ ONGOING_FORMS = [
     ("Đồng chí Bí thư yêu cầu tiếp tục quán triệt các văn bản chỉ đạo.", "tiếp tục"),
     ("Cập nhật dữ liệu hằng ngày lên hệ thống.", "hằng ngày"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("text", "doc_date", "due", "phrase"), DATE_FORMS)
@@ -301,6 +301,23 @@ def test_the_final_step_is_the_tasks_deadline() -> None:
     assert read(text, DOC_2024).date == date(2024, 4, 30)
 
 
+def test_a_yearless_date_before_a_recurrence_is_its_due_day() -> None:
+    guess = read("Báo cáo kết quả trước ngày 15/12 hằng năm.")
+    assert (guess.kind, guess.recurrence, guess.text) == (
+        DeadlineKind.RECURRING,
+        Recurrence.YEARLY,
+        "hằng năm",
+    )
+    assert read("Gửi báo cáo trước ngày 20 hằng tháng.").recurrence is Recurrence.MONTHLY
+
+
+def test_completion_headings_with_a_colon() -> None:
+    assert read("Thời gian thực hiện: Quý II/2024.").date == date(2024, 6, 30)
+    assert read("Thời gian: Năm 2024.").date == date(2024, 12, 31)
+    assert read("Thời hạn hoàn thành: tháng 9/2024").date == date(2024, 9, 30)
+    assert read("Phấn đấu từ nay đến cuối năm hoàn thành").date == date(2024, 12, 31)
+
+
 def test_before_a_period_is_the_day_before_it_starts() -> None:
     assert read("hoàn thành trước quý III/2024", DOC_2024).date == date(2024, 6, 30)
     assert read("trước tháng 7/2024", DOC_2024).date == date(2024, 6, 30)
@@ -309,8 +326,15 @@ def test_before_a_period_is_the_day_before_it_starts() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["trước ngày 31/02/2024", "trước ngày 32/1/2024", "trước ngày 15/13/2024",
-     "trước ngày 15/3/1890", "trước ngày 15/3/2150", "trong quý V/2024", "trong tháng 13/2024"],
+    [
+        "trước ngày 31/02/2024",
+        "trước ngày 32/1/2024",
+        "trước ngày 15/13/2024",
+        "trước ngày 15/3/1890",
+        "trước ngày 15/3/2150",
+        "trong quý V/2024",
+        "trong tháng 13/2024",
+    ],
 )
 def test_invalid_dates_are_not_deadlines(text: str) -> None:
     assert find_deadline(text, DOC_2024) is None
@@ -342,6 +366,8 @@ def test_offsets_point_into_the_original_text() -> None:
         "Xử lý khẩn cấp sự cố.",
         "khan truong hoan thien ke hoach",
         "khac phuc ngay cac ton tai",
+        "Đề nghị sớm hoàn thành việc cấp chữ ký số.",
+        "Báo cáo ngay trong ngày.",
     ],
 )
 def test_urgent(text: str) -> None:
@@ -362,6 +388,7 @@ def test_urgent(text: str) -> None:
         "công tác triển khai chưa khẩn trương",
         "ngay cả cấp xã cũng phải thực hiện",
         "trong 5 ngay lam viec",
+        "hoàn thành sớm hơn dự kiến",
         "",
     ],
 )
@@ -369,6 +396,7 @@ def test_not_urgent(text: str) -> None:
     assert not find_urgency(text)
 
 
+# fmt: off
 VOCABULARY = [
     "trước", "ngày", "truoc", "ngay", "chậm nhất", "hoàn thành", "thời hạn", ":", ",", ".",
     "tháng", "quý", "năm", "II", "IV", "l", "I", "6", "tháng đầu năm", "cuối", "hằng", "hàng",
@@ -376,6 +404,7 @@ VOCABULARY = [
     "31/02/2024", "2024", "0", "1", "12", "31", "\n", "  ", "khẩn trương", "kịp thời", "từ",
     "đến", "vào", "trong", "QĐ-UBND", "Nghị định", "17 giờ", "(", ")", "ngày 15 tháng 3",
 ]
+# fmt: on
 
 
 @settings(max_examples=300, deadline=timedelta(seconds=2))
@@ -406,4 +435,3 @@ def test_long_hostile_text_stays_fast() -> None:
         find_deadline(text, DOC_2024)
         find_urgency(text)
         assert time.perf_counter() - started < 2.0
-

@@ -57,7 +57,7 @@ Narrative rules
 
 Urgency (:func:`find_urgency`)
 ------------------------------
-``khẩn trương``, ``khẩn cấp``, ``hỏa tốc``, ``kịp thời`` and ``ngay`` meaning
+``khẩn trương``, ``khẩn cấp``, ``hỏa tốc``, ``kịp thời``, ``sớm`` and ``ngay`` meaning
 *immediately* (``khắc phục ngay``, ``triển khai ngay``, ``ngay lập tức``), unless
 negated or narrative (``chưa kịp thời``, ``đã ban hành kịp thời``, ``tính kịp
 thời``). ``ngay từ đầu năm`` is a time frame, not urgency; ``ngay cả``/``ngay
@@ -229,6 +229,7 @@ _RANGE_FROM_RE = re.compile(
 )
 _COMPLETION_BEFORE_RE = re.compile(rf"{_B}{_COMPLETION}(?: ?[:,\-])? ?$")
 _ENDS_WITH_END_WORD_RE = re.compile(r"(?:cuoi|het) ?$")
+_YEARLESS_RECURRING_RE = re.compile(r" ?(?:cua )?(?:hang|moi) (?:nam|quy|thang)(?![a-z])")
 _AS_OF_RE = re.compile(r"(?:tinh|cho) (?:den|toi)(?: het)?(?: ngay)? ?$")
 
 
@@ -329,6 +330,12 @@ def _time_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candidate]:
         cue = _find_cue(window)
         cue_name, phrase_start = (cue[0], base + cue[1]) if cue else ("", m.start())
         tier, due, start = _judge(shape, cue_name, window, first, last)
+        if (
+            shape == "date"
+            and _YEARLESS_RECURRING_RE.match(text, m.end())
+            and not (m.group("y") or m.group("wy"))
+        ):
+            continue  # "trước ngày 15/12 hằng năm": the due day of a recurrence
         if tier == 0:
             if shape == "period" and _stands_apart(f, m.start(), m.end()):
                 tier, due, start, phrase_start = 5, last, first, m.start()
@@ -377,7 +384,7 @@ def _judge(
     if cue == "completion":
         if "truoc" in window[-12:] and not ends_with_end:
             return 8, first - timedelta(days=1), None
-        return 8, last, first if shape != "date" else None
+        return 8, last, first
     if cue == "before" and not ends_with_end:
         return 7, first - timedelta(days=1), None
     if cue in ("end", "within", "before"):
@@ -619,7 +626,9 @@ def find_deadline(text: str, doc_date: date | None) -> DeadlineGuess | None:
     return best.guess
 
 
-_URGENT_RE = re.compile(rf"{_B}(?:khan (?:truong|cap)|hoa toc|kip thoi|ngay)(?![a-z0-9])")
+_URGENT_RE = re.compile(
+    rf"{_B}(?:khan (?:truong|cap)|hoa toc|kip thoi|ngay|som(?! (?:hon|muon)))(?![a-z0-9])"
+)
 _URGENT_NOT_AFTER_RE = re.compile(r"\b(?:tinh|su|muc do)(?: duoc)? $")
 _NEGATIONS = frozenset({"chua", "khong", "thieu", "cham", "kem"})
 # Words after "ngay" that make it a time frame or a day ("ngay từ đầu năm", "ngay cả").
