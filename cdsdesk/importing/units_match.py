@@ -49,6 +49,7 @@ SURE_SCORE = 90
 """A match at or above this score is taken without asking."""
 CHECK_SCORE = 70
 """From this score up to :data:`SURE_SCORE` the match is shown for checking; below, unknown."""
+_TIE_WINDOW = 3.0  # scores this close are the same match as far as the text can tell
 
 # ---------------------------------------------------------------------------
 # Folding
@@ -126,6 +127,7 @@ _KEYWORDS: dict[tuple[str, ...], frozenset[str] | None] = {
     ("uy", "ban", "nhan", "dan"): None,
     ("hoi", "dong", "nhan", "dan"): None,
     ("ban", "chi", "dao"): None,
+    ("uy", "ban"): None,  # "Ủy ban Mặt trận Tổ quốc": a capitalised name must follow
     ("ban", "quan", "ly"): None,
     ("van", "phong"): None,
     ("chi", "cuc"): None,
@@ -142,6 +144,7 @@ _KEYWORDS: dict[tuple[str, ...], frozenset[str] | None] = {
     ("cong", "ty"): None,
     ("tap", "doan"): None,
     ("buu", "dien"): None,
+    ("bao", "hiem", "xa", "hoi"): None,
     ("bao", "hiem"): None,
     ("thuong", "truc"): None,
     ("tinh", "uy"): None,
@@ -176,8 +179,14 @@ _OPEN_KEYWORDS = {
     ("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan"), ("ban", "chi", "dao"),
     ("ban", "quan", "ly"), ("ubnd",), ("hdnd",), ("bcd",), ("ubmttq",), ("vpub",), ("vpubnd",),
     ("cong", "an"), ("thanh", "tra"), ("tinh", "uy"), ("thanh", "uy"), ("huyen", "uy"),
-    ("dang", "uy"), ("to",), ("chi", "cuc"), ("trung", "tam"),
+    ("dang", "uy"), ("to",), ("chi", "cuc"), ("trung", "tam"), ("bao", "hiem", "xa", "hoi"),
 }  # fmt: skip
+# Names specific enough to be read even when written in lowercase ("ủy ban nhân dân các huyện").
+_LOWERCASE_OK = {
+    ("uy", "ban", "nhan", "dan"),
+    ("hoi", "dong", "nhan", "dan"),
+    ("ban", "chi", "dao"),
+}
 # Next words that turn a keyword into an ordinary word ("Tổ chức", "Ban hành").
 _NOT_AFTER_KEYWORD = {
     ("to",): {"chuc"},
@@ -230,6 +239,21 @@ _STOP_WORDS = {
     "thang", "giai doan", "qua", "nhan", "biet", "bam", "quyet liet", "sot sang", "khan",
     "quan tam", "hang quy", "hang nam", "hang thang", "hoi nghi", "cuoc hop", "du", "nghe",
     "phat bieu", "ket luan", "hien", "vua", "rat", "cung voi", "ma", "tuy", "thay",
+}  # fmt: skip
+# How single stop words are spelt with their diacritics: "tải" (Giao thông vận tải) and
+# "thị" (đô thị) fold like the stop words "tại" and "thì" but are not them. A word
+# without diacritics (OCR) is taken for the stop word.
+_STOP_SPELLINGS = {
+    "can": "cần", "phai": "phải", "som": "sớm", "la": "là", "duoc": "được", "da": "đã",
+    "dang": "đang", "se": "sẽ", "voi": "với", "de": "để", "tai": "tại", "ve": "về",
+    "nham": "nhằm", "tren": "trên", "thi": "thì", "cung": "cùng cũng", "lam": "làm",
+    "trinh": "trình", "gui": "gửi", "nop": "nộp", "lap": "lập", "co": "có", "nhu": "như",
+    "hoac": "hoặc", "ngay": "ngay ngày", "truoc": "trước", "tu": "từ", "den": "đến",
+    "bang": "bằng", "neu": "nếu", "vao": "vào", "chua": "chưa", "con": "còn", "len": "lên",
+    "cu": "cử cứ", "dung": "dùng đúng", "nay": "này", "do": "đó", "moi": "mới mọi",
+    "nhung": "những nhưng", "mot": "một", "hang": "hằng hàng", "kip": "kịp", "nam": "năm",
+    "quy": "quý", "nhan": "nhận", "biet": "biết", "bam": "bám", "khan": "khẩn", "du": "dự",
+    "hien": "hiện", "vua": "vừa", "rat": "rất", "ma": "mà", "tuy": "tùy tuỳ", "thay": "thấy",
 }  # fmt: skip
 # Single stop words that end a name even right after a capitalised word.
 _ALWAYS_STOP = {
@@ -287,12 +311,14 @@ def _is_roman(text: str) -> bool:
 def _keyword_at(tokens: Sequence[Token], k: int, case_ok: bool) -> int:
     """Length in words of the unit keyword starting at ``k`` (0 if there is none)."""
     tok = tokens[k]
-    if not tok.word or (case_ok and not tok.cap):
+    if not tok.word:
         return 0
     for n in range(_MAX_KW, 0, -1):
         keys = _keys(tokens, k, n)
         if len(keys) != n or keys not in _KEYWORDS:
             continue
+        if case_ok and not tok.cap and keys not in _LOWERCASE_OK:
+            return 0
         allowed = _KEYWORDS[keys]
         if keys in _ABBREVIATION_KEYWORDS and case_ok and not tok.upper:
             return 0
@@ -358,12 +384,16 @@ class _Reader:
         if self.case_ok and tok.cap:
             return False
         n = _phrase_at(self.t, k, _STOP_WORDS)
-        if n == 1 and self.case_ok and self._second_syllable(k):
-            return tok.key in _ALWAYS_STOP
+        if n == 1:
+            spelt = tok.text.lower()
+            if spelt != tok.key and spelt not in _STOP_SPELLINGS.get(tok.key, "").split():
+                return False  # "tải", not "tại"
+            if self.case_ok and self._second_syllable(k):
+                return tok.key in _ALWAYS_STOP
         return n > 0
 
     def _second_syllable(self, k: int) -> bool:
-        """"Đầu tư", "Công nghệ": a lowercase word right after a capitalised one belongs to it.
+        """ "Đầu tư", "Công nghệ": a lowercase word right after a capitalised one belongs to it.
 
         Not after a keyword standing alone ("thuộc Sở có trách nhiệm").
         """
@@ -419,11 +449,11 @@ class _Reader:
                 i += 1
                 continue
             if tok.text == "," and self.case_ok and self.word(i + 1):
-                nxt = t[i + 1]
+                after = t[i + 1]
                 if (
-                    nxt.cap
+                    after.cap
                     and not self.starts_unit(i + 1)
-                    and not _is_roman(nxt.text)
+                    and not _is_roman(after.text)
                     and _phrase_at(t, i + 1, _STOP_WORDS) == 0
                     and self.word(i + 2)
                     and not t[i + 2].cap
@@ -436,7 +466,7 @@ class _Reader:
         return end
 
     def _comma_name_goes_on(self, k: int) -> bool:
-        """"Sở Văn hóa, Thể thao và Du lịch": after a comma, a capitalised part joined by "và"."""
+        """ "Sở Văn hóa, Thể thao và Du lịch": after a comma, a capitalised part joined by "và"."""
         t = self.t
         for j in range(k, min(k + 5, len(t))):
             if not t[j].word:
@@ -469,10 +499,10 @@ class _Reader:
                     i = end = self.name_end(i, head)
                     continue
                 break
-            if tok.text == "," and self.word(i + 1):
-                if self.group_noun(i + 1) and not _group_head(t, i + 1)[0]:
-                    i += 1
-                    continue
+            comma_group = tok.text == "," and self.word(i + 1) and self.group_noun(i + 1)
+            if comma_group and not _group_head(t, i + 1)[0]:
+                i += 1
+                continue
             break
         return end
 
@@ -527,16 +557,21 @@ class _Reader:
 
 
 def parse_unit_run(
-    tokens: Sequence[Token], k: int, *, case_ok: bool = True, known: frozenset[tuple[str, ...]]
-    = frozenset()
+    tokens: Sequence[Token],
+    k: int,
+    *,
+    case_ok: bool = True,
+    known: frozenset[tuple[str, ...]] = frozenset(),
 ) -> tuple[list[UnitRun], int]:
     """The list of unit names starting at token ``k`` ([] if none) and the index after it."""
     return _Reader(tokens, case_ok, known).run_at(k)
 
 
 def find_unit_runs(
-    tokens: Sequence[Token], *, case_ok: bool = True, known: frozenset[tuple[str, ...]]
-    = frozenset()
+    tokens: Sequence[Token],
+    *,
+    case_ok: bool = True,
+    known: frozenset[tuple[str, ...]] = frozenset(),
 ) -> list[tuple[list[UnitRun], int, int]]:
     """Every list of unit names in ``tokens``: (units, first token, index after the list)."""
     reader = _Reader(tokens, case_ok, known)
@@ -661,8 +696,14 @@ class UnitIndex:
             for text in (unit.name, unit.short_name):
                 if not text:
                     continue
-                known.add(tuple(fold_ocr(unicodedata.normalize("NFC", text)).replace(",", " ")
-                                .replace("-", " ").split()))
+                known.add(
+                    tuple(
+                        fold_ocr(unicodedata.normalize("NFC", text))
+                        .replace(",", " ")
+                        .replace("-", " ")
+                        .split()
+                    )
+                )
                 for variant, penalty in _variants(text).items():
                     self._choices.append(variant)
                     self._owners.append(unit.id)
@@ -707,13 +748,17 @@ class UnitIndex:
         if not scored:
             return UnitMatch(name, None, None, 0)
 
-        def rank(unit_id: int) -> tuple[float, int, int, int]:
+        top = max(scored.values())
+
+        def rank(unit_id: int) -> tuple[int, int, int, float, int]:
+            # Within a few points of the best, the hinted place and units in force come first.
             unit = self.units[unit_id]
             in_force = unit.active or (
                 on is not None and unit.retired_on is not None and on < unit.retired_on
             )
             hinted = bool(hint_key) and hint_key in self._ancestry(unit_id)
-            return (round(scored[unit_id]), int(hinted), int(in_force), -self._order[unit_id])
+            close = scored[unit_id] >= top - _TIE_WINDOW
+            return (int(close), int(hinted), int(in_force), scored[unit_id], -self._order[unit_id])
 
         best_id = max(scored, key=rank)
         best = self.units[best_id]
