@@ -118,6 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
 
     _add_export_parser(sub)
+
+    backup = sub.add_parser(
+        "backup", help=tr("sao lưu sổ đăng ký (bản sao nhất quán, đã kiểm tra)")
+    )
+    backup.add_argument(
+        "--out",
+        metavar="FILE",
+        help=tr("tệp hoặc thư mục sẽ ghi (mặc định: thư mục sao-luu cạnh sổ đăng ký)"),
+    )
+    restore = sub.add_parser(
+        "restore", help=tr("khôi phục sổ đăng ký từ một bản sao lưu (sổ hiện tại được lưu lại)")
+    )
+    restore.add_argument("file", metavar="FILE", help=tr("tệp sao lưu"))
     return parser
 
 
@@ -413,6 +426,48 @@ def _export_tasks(register: Register, args: argparse.Namespace, out: Path) -> Pa
     return write_atomically(out, lambda tmp: export_register_tasks(register, tmp, query))
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from cdsdesk.storage import backup
+
+    # No lock: reading is safe beside a writer (that is what SQLite's online backup is
+    # for), so a scheduled backup works while the window is open.
+    source = backup.register_file(args.db or default_register_path())
+    if args.out:
+        written = backup.backup_register(source, Path(args.out))
+    else:
+        written = backup.backup_register(
+            source, backup.new_backup_path(source, backup.Reason.MANUAL)
+        )
+    print(
+        tr("Đã sao lưu sổ đăng ký vào {path} ({tasks} nhiệm vụ).").format(
+            path=written, tasks=backup.count_tasks(written)
+        )
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from cdsdesk.storage import backup
+    from cdsdesk.storage.lock import acquire_or_explain
+
+    target = backup.register_file(args.db or default_register_path())
+    with acquire_or_explain(target):
+        aside = backup.restore_register(target, Path(args.file))
+    tasks = backup.count_tasks(target)
+    if aside is None:
+        print(
+            tr("Đã khôi phục sổ đăng ký {path} ({tasks} nhiệm vụ).").format(
+                path=target, tasks=tasks
+            )
+        )
+    else:
+        print(
+            tr(
+                "Đã khôi phục sổ đăng ký {path} ({tasks} nhiệm vụ); "
+                "sổ trước đó được lưu tại {aside}."
+            ).format(path=target, tasks=tasks, aside=aside)
+        )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "demo": cmd_demo,
     "documents": cmd_documents,
@@ -420,6 +475,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "tasks": cmd_tasks,
     "stats": cmd_stats,
     "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -7,16 +7,30 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMenu
 
 from cdsdesk.errors import CdsError
+from cdsdesk.storage import backup, migrate
 from cdsdesk.storage.db import Register, default_register_path
+from cdsdesk.storage.integrity import Finding, check_register
+from cdsdesk.storage.lock import acquire_or_explain
+from ui.dialogs import common
+from ui.dialogs.backup_dialog import BackupController, recover_damaged
+from ui.main_window import MainWindow
+from ui.single_instance import SingleInstance, bring_to_front, server_name
 
 SCREENSHOT_SIZE = (1366, 768)
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("app", text)
+
+
+def already_open_text() -> str:
+    return tr(
+        "Sổ đăng ký này đang được mở trong một cửa sổ CĐS Desk khác; đã chuyển sang cửa sổ đó."
+    )
 
 
 def ensure_register(path: Path | None) -> Path:
@@ -52,22 +66,120 @@ def make_app() -> QApplication:
 
 def run(path: Path | None, screenshot: str | None = None) -> int:
     app = make_app()
+    if screenshot:
+        return _run_screenshot(path, screenshot)
+    location = path if path is not None else default_register_path()
+    instance = SingleInstance(server_name(location))
+    if instance.notify_running():
+        common.show_info(None, already_open_text(), tr("CĐS Desk"))
+        return 0
+    try:
+        lock = acquire_or_explain(location)
+    except CdsError as exc:
+        if instance.notify_running():  # a window that started a moment before this one
+            common.show_info(None, already_open_text(), tr("CĐS Desk"))
+            return 0
+        common.show_error(None, str(exc), tr("Không mở được sổ đăng ký"))
+        return 2
+    with lock:
+        window = open_window(path)
+        if window is None:
+            return 2
+        instance.listen()
+        instance.showRequested.connect(lambda: bring_to_front(window))
+        backups = BackupController(window, MainWindowHost(window))
+        add_to_file_menu(window, backups.action)
+        window.show()
+        backups.start_automatic()
+        code = app.exec()
+        instance.close()
+    return code
+
+
+def open_window(path: Path | None) -> MainWindow | None:
+    """The window on a checked register, or None after telling the user why not.
+
+    The caller holds the register's lock.
+    """
     try:
         register_path = ensure_register(path)
-        from ui.main_window import MainWindow
-
-        # A screenshot shows the default layout and leaves the user's settings alone.
-        window = MainWindow(register_path, settings=_scratch_settings() if screenshot else None)
+        if not check_at_start(register_path):
+            return None
+        return MainWindow(register_path)
     except CdsError as exc:
-        if screenshot:
-            print(str(exc), file=sys.stderr)
-            return 2
-        QMessageBox.critical(None, tr("Không mở được sổ đăng ký"), str(exc))
+        common.show_error(None, str(exc), tr("Không mở được sổ đăng ký"))
+        return None
+
+
+def check_at_start(register_path: Path) -> bool:
+    """The start-up check; a damaged register is offered its backups, never opened.
+
+    True when the register may be opened (sound, or restored from a backup).
+    """
+    report = check_register(register_path)
+    if report.ok:
+        return True
+    known = bool(backup.scan_backups(register_path))
+    recoverable = report.finding is Finding.DAMAGED or (
+        report.finding is Finding.NOT_DATABASE and known  # it was a register once
+    )
+    if not recoverable:
+        common.show_error(None, report.message, tr("Không mở được sổ đăng ký"))
+        return False
+    if not recover_damaged(register_path, report):
+        return False
+    again = check_register(register_path)
+    if not again.ok:
+        common.show_error(None, again.message, tr("Không mở được sổ đăng ký"))
+    return again.ok
+
+
+class MainWindowHost:
+    """Lends the window's register to a restore: close every connection, then reopen.
+
+    To become ``MainWindow.release_register()`` and ``MainWindow.reopen_register()``;
+    the restore then takes the window itself as its host.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    @property
+    def register(self) -> Register:
+        return self.window.register
+
+    def release_register(self) -> None:
+        self.window.exports.wait_for_export()
+        self.window.register.dispose()  # SQLAlchemy reconnects on the next use
+
+    def reopen_register(self) -> None:
+        register = self.window.register
+        # An older backup is brought to the newest schema (a copy is saved first).
+        register.backup_before_migration = migrate.upgrade(register)
+        register.changed()
+        self.window.ops.stack.clear()  # undo steps describe the register before the restore
+        self.window.reload_all()
+
+
+def add_to_file_menu(window: MainWindow, action: QAction) -> None:
+    """Put ``action`` in the Tệp menu, above Thoát."""
+    for entry in window.menuBar().actions():
+        menu = entry.menu()
+        if isinstance(menu, QMenu) and window.quit_action in menu.actions():
+            menu.insertAction(window.quit_action, action)
+            menu.insertSeparator(window.quit_action)
+            return
+
+
+def _run_screenshot(path: Path | None, screenshot: str) -> int:
+    try:
+        register_path = ensure_register(path)
+        # A screenshot shows the default layout and leaves the user's settings alone.
+        window = MainWindow(register_path, settings=_scratch_settings())
+    except CdsError as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    if screenshot:
-        return save_screenshot(window, screenshot)
-    window.show()
-    return app.exec()
+    return save_screenshot(window, screenshot)
 
 
 def _scratch_settings() -> QSettings:
@@ -76,8 +188,6 @@ def _scratch_settings() -> QSettings:
 
 
 def save_screenshot(window: object, target: str) -> int:
-    from ui.main_window import MainWindow
-
     assert isinstance(window, MainWindow)
     window.resize(*SCREENSHOT_SIZE)
     window.show()

@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from cdsdesk.domain.enums import StoredStatus
 from cdsdesk.errors import CdsError
+from cdsdesk.services import audit_revert, history
 from cdsdesk.services import documents as docs
-from cdsdesk.services import history
 from cdsdesk.services import tasks as ts
 from cdsdesk.services import units as us
 from cdsdesk.storage.db import Register
+
+if TYPE_CHECKING:
+    from cdsdesk.importing.service import ImportPlan, ImportResult
 
 T = TypeVar("T")
 
@@ -61,10 +64,45 @@ class _SnapshotCommand(QUndoCommand):
         if self._first:  # the operation itself already ran
             self._first = False
             return
-        self._ops._restore(self._after, self._change)
+        self._ops._restore(
+            self._after, self._change, tr("Làm lại: {name}").format(name=self.text())
+        )
 
     def undo(self) -> None:
-        self._ops._restore(self._before, self._change)
+        self._ops._restore(
+            self._before, self._change, tr("Hoàn tác: {name}").format(name=self.text())
+        )
+
+
+class _ImportCommand(QUndoCommand):
+    """An import touches documents, units and tasks: their snapshots are put back in an
+    order the foreign keys allow (documents, units, tasks to redo; the reverse to undo)."""
+
+    def __init__(
+        self,
+        ops: Operations,
+        name: str,
+        before: list[history.Snapshot],
+        after: list[history.Snapshot],
+        change: Change,
+    ) -> None:
+        super().__init__(name)
+        self._ops = ops
+        self._before = before
+        self._after = after
+        self._change = change
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the import itself already ran
+            self._first = False
+            return
+        label = tr("Làm lại: {name}").format(name=self.text())
+        self._ops._restore_all(self._after, self._change, label)
+
+    def undo(self) -> None:
+        label = tr("Hoàn tác: {name}").format(name=self.text())
+        self._ops._restore_all(list(reversed(self._before)), self._change, label)
 
 
 class Operations(QObject):
@@ -80,9 +118,19 @@ class Operations(QObject):
 
     # -- plumbing ---------------------------------------------------------
 
-    def _restore(self, snapshot: history.Snapshot, change: Change) -> None:
+    def _restore(self, snapshot: history.Snapshot, change: Change, label: str = "") -> None:
         try:
-            history.restore(self.register, snapshot)
+            history.restore(self.register, snapshot, label)
+        except CdsError as exc:
+            self.failed.emit(str(exc))
+        self.changed.emit(change)
+
+    def _restore_all(
+        self, snapshots: list[history.Snapshot], change: Change, label: str = ""
+    ) -> None:
+        try:
+            for snapshot in snapshots:
+                history.restore(self.register, snapshot, label)
         except CdsError as exc:
             self.failed.emit(str(exc))
         self.changed.emit(change)
@@ -217,6 +265,14 @@ class Operations(QObject):
             ),
         )
 
+    def revert_change(self, task_id: int, audit_id: int) -> None:
+        """Put back what one change in the task's history replaced (undoable itself)."""
+        self._tasks(
+            tr("Hoàn lại thay đổi trong lịch sử nhiệm vụ"),
+            {task_id},
+            lambda: audit_revert.revert_change(self.register, audit_id),
+        )
+
     # -- units ------------------------------------------------------------
 
     def create_unit(
@@ -300,6 +356,60 @@ class Operations(QObject):
         self._documents(
             label, {document_id}, lambda: docs.delete_document(self.register, document_id)
         )
+
+    # -- importing ----------------------------------------------------------
+
+    def import_plan(
+        self, plan: ImportPlan, *, update_document_id: int | None = None
+    ) -> ImportResult:
+        """Write a reviewed import (``cdsdesk.importing.service.apply_plan``), undoably.
+
+        Undo removes what the import added (the document, its new tasks, the units
+        it created) and puts back what it changed; redo writes it all again.
+        """
+        from cdsdesk.importing.service import apply_plan
+        from cdsdesk.services.queries import TaskQuery, query_tasks
+
+        doc_ids: set[int] = set()
+        task_ids: set[int] = set()
+        if update_document_id is not None:
+            doc_ids.add(update_document_id)
+            rows = query_tasks(self.register, TaskQuery(document_id=update_document_id))
+            task_ids = {row.id for row in rows}
+        before_docs = history.snapshot_documents(self.register, doc_ids)
+        before_tasks = history.snapshot_tasks(self.register, task_ids)
+        result = apply_plan(self.register, plan, update_document_id=update_document_id)
+        doc_ids.add(result.document_id)
+        task_ids |= set(result.created_task_ids)
+        unit_ids = set(result.created_unit_ids)
+        before = [
+            history.Snapshot("documents", frozenset(doc_ids), before_docs.rows),
+            history.Snapshot("units", frozenset(unit_ids), {}),
+            history.Snapshot("tasks", before_tasks.ids | frozenset(task_ids), before_tasks.rows),
+        ]
+        units_after = history.snapshot_units(self.register, unit_ids)
+        after = [
+            history.snapshot_documents(self.register, doc_ids),
+            # The roles naming the new units come back with the tasks, after the units.
+            history.Snapshot("units", units_after.ids, {**units_after.rows, "task_units": []}),
+            history.snapshot_tasks(self.register, task_ids),
+        ]
+        name = (
+            tr("Cập nhật văn bản {label} từ tệp").format(label=result.document_label)
+            if result.updated
+            else tr("Nhập văn bản {label} ({n} nhiệm vụ)").format(
+                label=result.document_label, n=len(result.created_task_ids)
+            )
+        )
+        change = Change(
+            tasks=True,
+            units=bool(unit_ids),
+            documents=True,
+            task_ids=result.task_ids,
+        )
+        self.stack.push(_ImportCommand(self, name, before, after, change))
+        self.changed.emit(change)
+        return result
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -24,6 +24,7 @@ from cdsdesk.domain.models import (
     TaskUnit,
     Unit,
 )
+from cdsdesk.services import audit_restore
 from cdsdesk.storage.db import Register
 
 Row = dict[str, Any]
@@ -102,9 +103,14 @@ def widen(before: Snapshot, ids: Iterable[int]) -> frozenset[int]:
     return before.ids | frozenset(ids)
 
 
-def restore(register: Register, snapshot: Snapshot) -> None:
-    """Make the rows of the snapshot's scope exactly what the snapshot holds."""
+def restore(register: Register, snapshot: Snapshot, label: str = "") -> None:
+    """Make the rows of the snapshot's scope exactly what the snapshot holds.
+
+    ``label`` heads the audit trail's rows ("Hoàn tác: Sửa nhiệm vụ …"): the
+    bulk statements below pass no ORM event, so the trail is written here.
+    """
     with register.transaction() as session:
+        audit_restore.record_restore(session, snapshot, label)
         if snapshot.kind == "tasks":
             _restore_tasks(session, snapshot)
         elif snapshot.kind == "units":

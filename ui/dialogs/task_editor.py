@@ -4,7 +4,8 @@ The "Nhiệm vụ" tab edits the fields and saves them all at once (checked inli
 first, then against the version loaded, so a concurrent edit is never
 overwritten). The "Tiến độ" tab (task_progress.py) writes immediately: a
 progress note or an extension is a decision already taken, not a draft of the
-form.
+form. The "Lịch sử" tab (task_history.py) shows who changed what, and puts back
+one change.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from cdsdesk.services.queries import TaskDetail, get_task
 from cdsdesk.services.tasks import MAX_CONTENT, ConflictError, TaskInput
 from cdsdesk.services.units import UnitInfo, list_units
 from ui.dialogs._form_helpers import DATED, date_field, day_text, error_label
+from ui.dialogs.task_history import HistoryTab
 from ui.dialogs.task_progress import ProgressTab
 from ui.operations import Operations
 from ui.widgets.unit_picker import UnitPicker
@@ -489,6 +491,7 @@ class TaskEditor(QDialog):
         self._documents = {d.id: d for d in list_documents(register)}
         self.form = TaskForm(list_units(register), list(self._documents.values()))
         self.progress = ProgressTab(ops)
+        self.history = HistoryTab(ops)
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
@@ -497,6 +500,7 @@ class TaskEditor(QDialog):
         self.tabs = QTabWidget(objectName="editorTabs")
         self.tabs.addTab(scroll, tr("Nhiệm vụ"))
         self.tabs.addTab(self.progress, tr("Tiến độ"))
+        self.tabs.addTab(self.history, tr("Lịch sử"))
 
         self.problem_label = error_label("problemLabel")
         self.reload_button = QPushButton(tr("Tải lại"), objectName="reloadButton")
@@ -529,6 +533,7 @@ class TaskEditor(QDialog):
         self.reload_button.clicked.connect(self.reload)
         self.form.edited.connect(self._form_edited)
         self.progress.written.connect(self._progress_written)
+        self.history.reverted.connect(self.reload)
 
         if task_id is None:
             self._start_new(parent_task_id, document_id)
@@ -542,6 +547,7 @@ class TaskEditor(QDialog):
     def _start_new(self, parent_id: int | None, document_id: int | None) -> None:
         self.setWindowTitle(tr("Thêm nhiệm vụ"))
         self.tabs.setTabVisible(1, False)
+        self.tabs.setTabVisible(2, False)
         parent: TaskDetail | None = None
         if parent_id is not None:  # a new sub-task takes its parent's document and group
             try:
@@ -587,6 +593,7 @@ class TaskEditor(QDialog):
         )
         self.form.load(detail, parent_text)
         self.progress.show_detail(detail)
+        self.history.set_task(self.task_id)
         self._revalidate()
 
     def _progress_written(self) -> None:
@@ -601,6 +608,7 @@ class TaskEditor(QDialog):
             self.version = detail.version
         self.form.take_progress(detail)
         self.progress.show_detail(detail)
+        self.history.set_task(self.task_id)
         self._revalidate()
 
     # -- checking and saving ----------------------------------------------
