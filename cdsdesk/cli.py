@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cdsdesk import cli_import
 from cdsdesk.errors import CdsError, ValidationError
 from cdsdesk.i18n import tr
 from cdsdesk.storage.db import Register, default_register_path
@@ -475,6 +476,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "tasks": cmd_tasks,
     "stats": cmd_stats,
     "export": cmd_export,
+    "parse": cli_import.cmd_parse,
+    "import": cli_import.cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

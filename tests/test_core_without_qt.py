@@ -31,3 +31,31 @@ def test_every_core_module_imports_without_pyside6() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) >= 10  # the walk really found the modules
+
+
+FRESH_IMPORTS = """
+import importlib, pkgutil, sys
+import cdsdesk
+names = [m.name for m in pkgutil.walk_packages(cdsdesk.__path__, "cdsdesk.")
+         if m.name != "cdsdesk.__main__" and ".migrations" not in m.name]
+failed = []
+for name in names:
+    for loaded in [m for m in sys.modules if m == "cdsdesk" or m.startswith("cdsdesk.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        failed.append(f"{name}: {exc}")
+print("\\n".join(failed))
+print(len(names))
+"""
+
+
+def test_every_core_module_imports_first_without_a_cycle() -> None:
+    """Each module imported on its own, in a fresh interpreter state: no import cycle."""
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_IMPORTS], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    *failed, count = done.stdout.strip().splitlines()
+    assert failed == [] and int(count) >= 10

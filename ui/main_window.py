@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from cdsdesk.errors import CdsError
@@ -23,6 +23,7 @@ from ui import settings as S
 from ui.dialogs import common
 from ui.dialogs.attention import AttentionPanel
 from ui.export_runner import ExportController
+from ui.import_flow import ImportFlow
 from ui.operations import Change, Operations
 from ui.views.calendar_panel import CalendarPanel
 from ui.views.task_panel import TaskPanel
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.store = settings or QSettings()
         self.ops = Operations(self.register, self)
         self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.db_path.name))
+        self.setAcceptDrops(True)
 
         self.unit_panel = UnitPanel(self.ops, self)
         self.task_panel = TaskPanel(self.register, self)
@@ -135,8 +137,13 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(tr("Thoát"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(tr("Giới thiệu CĐS Desk"), self.about)
 
+        self.imports = ImportFlow(self, self.ops)
+        self.addActions(self.imports.actions())
         menu = self.menuBar()
         file_menu = menu.addMenu(tr("&Tệp"))
+        file_menu.addAction(self.imports.import_action)
+        file_menu.addAction(self.imports.paste_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = menu.addMenu(tr("&Sửa"))
         for action in (self.undo_action, self.redo_action):
@@ -200,6 +207,7 @@ class MainWindow(QMainWindow):
         self.calendar_panel.overdueRequested.connect(lambda: self._show_status("open_overdue"))
         self.attention.taskActivated.connect(self._open_from_elsewhere)
         self.attention.showStatus.connect(self._show_status)
+        self.imports.imported.connect(lambda result: self._show_document_tasks(result.document_id))
 
     # -- loading --------------------------------------------------------------
 
@@ -429,7 +437,21 @@ class MainWindow(QMainWindow):
         S.FILTER_SEARCH.write(self.store, panel.search_box.text())
         self.store.sync()
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.imports.accepts_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A notice dropped on the window (file or text) is read and offered for review."""
+        if self.imports.handle_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.imports.wait()
         self.exports.wait_for_export()
         self.save_settings()
         self.register.dispose()

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Mapper, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.orm.util import identity_key
 
 from cdsdesk.domain.audit import AuditLog
+from cdsdesk.domain.labels import document_label
 from cdsdesk.domain.models import (
     Document,
     ProgressNote,
@@ -56,7 +57,6 @@ from cdsdesk.services.audit_text import (
     describe,
     task_label,
 )
-from cdsdesk.services.documents import document_label
 
 if TYPE_CHECKING:
     from cdsdesk.storage.db import Register

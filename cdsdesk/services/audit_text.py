@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, TaskGroup, UnitRole
+from cdsdesk.domain.labels import document_label
 from cdsdesk.i18n import tr
-from cdsdesk.services.documents import document_label
 from cdsdesk.textvi import format_date
 
 Changes = dict[str, list[Any]]  # field -> [old, new], JSON-safe values
