@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdsdesk.selftest import SelfTestContext
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -17,14 +22,88 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="FILE.png",
         help="render the window at 1366x768 to FILE.png and exit",
     )
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check that this copy carries everything it needs (exit code 0 or 1)",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.version or args.selftest:
+        _ensure_output()
+    if args.version:
+        from cdsdesk import __version__
+
+        print(f"CĐS Desk {__version__}")
+        return 0
+    if args.selftest:
+        from cdsdesk.i18n import tr
+        from cdsdesk.selftest import Step, run_selftest
+
+        return run_selftest(extra_steps=[Step(tr("Dựng cửa sổ chính"), _build_window)])
     from ui.app import run
 
     return run(Path(args.db) if args.db else None, screenshot=args.screenshot)
+
+
+def _build_window(ctx: SelfTestContext) -> str:
+    """The self-test's window step: Qt, its plugins and our translation are in this copy."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from cdsdesk.i18n import tr
+    from cdsdesk.selftest import StepFailed
+    from ui.app import SCREENSHOT_SIZE, make_app
+    from ui.main_window import MainWindow
+
+    app = make_app()
+    settings = QSettings(str(ctx.folder / "cua-so.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx.register_path, settings=settings)
+    try:
+        window.resize(*SCREENSHOT_SIZE)
+        picture = window.grab()
+        if picture.isNull() or not picture.save(str(ctx.folder / "cua-so.png"), "PNG"):
+            raise StepFailed(tr("không vẽ được cửa sổ."))
+    finally:
+        window.close()
+    if QCoreApplication.translate("QProgressDialog", "Cancel") != "Hủy":
+        raise StepFailed(tr("thiếu bản dịch tiếng Việt của Qt (resources/i18n)."))
+    return tr("Qt {qt}, nền {platform}, {width}×{height}").format(
+        qt=_qt_version(),
+        platform=app.platformName(),
+        width=picture.width(),
+        height=picture.height(),
+    )
+
+
+def _qt_version() -> str:
+    from PySide6.QtCore import qVersion
+
+    return str(qVersion())
+
+
+def _ensure_output() -> None:
+    """Give a windowed build somewhere to print.
+
+    The Windows build has no console of its own, so ``sys.stdout`` is None; when it
+    is started from a command prompt we write to that prompt's console instead.
+    """
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    stream = None
+    if sys.platform == "win32":
+        import ctypes
+
+        attach_parent_process = -1
+        if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
+            stream = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    if stream is None:
+        stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stdout = sys.stdout or stream
+    sys.stderr = sys.stderr or stream
 
 
 if __name__ == "__main__":

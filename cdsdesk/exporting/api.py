@@ -89,7 +89,7 @@ def export_letter(
     return render(build_letter(register, unit_id, as_of=as_of), fmt, out)
 
 
-def write_atomically(out: Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(out: Path, write: Callable[[Path], object]) -> Path:
     out = out.expanduser()
     if out.is_dir():
         raise ExportError(tr("“{path}” là một thư mục; hãy ghi rõ tên tệp.").format(path=out))

@@ -7,6 +7,7 @@ from the register: an issued report is rebuilt from its frozen figures.
 from __future__ import annotations
 
 from cdsdesk.domain.enums import StatusClass
+from cdsdesk.domain.labels import document_label
 from cdsdesk.exporting.model import (
     AdminDocument,
     Appendix,
@@ -30,7 +31,6 @@ from cdsdesk.exporting.report_data import (
     percent_of,
 )
 from cdsdesk.i18n import tr
-from cdsdesk.services.documents import document_label
 from cdsdesk.textvi import format_date, place_and_date
 
 # The chart's colours, one per class (done: greens, open: blue and red, no deadline: grey).

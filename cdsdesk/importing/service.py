@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdsdesk.domain.enums import DOCUMENT_TYPES, DeadlineKind, Recurrence, StoredStatus, TaskGroup
+from cdsdesk.domain.labels import document_label
 from cdsdesk.domain.models import Document, Task, Unit
 from cdsdesk.errors import NotFoundError, ValidationError
 from cdsdesk.i18n import tr
@@ -38,7 +39,7 @@ from cdsdesk.importing.units_match import UnitIndex, UnitMatch
 from cdsdesk.services import documents as docs
 from cdsdesk.services import tasks as ts
 from cdsdesk.services import units as us
-from cdsdesk.services.documents import DocumentInfo, DocumentInput, document_label
+from cdsdesk.services.documents import DocumentInfo, DocumentInput
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import fold
 

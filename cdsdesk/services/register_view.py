@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, UnitRole
-from cdsdesk.services.documents import document_label
+from cdsdesk.domain.labels import document_label
 from cdsdesk.services.status import (
     ExtensionFact,
     ShownStatus,
