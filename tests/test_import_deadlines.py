@@ -163,6 +163,54 @@ def test_ongoing(text: str, phrase: str) -> None:
     assert (guess.kind, guess.ongoing, guess.text) == (DeadlineKind.ONGOING, True, phrase)
 
 
+# "<đơn vị> ... tiếp tục <verb>": the continuing work of a unit standing as the subject.
+# Unit names are read by their shape (units_match): "Liên đoàn Lao động tỉnh" is not one yet.
+SUBJECT_CONTINUES = [
+    "Sở Giáo dục và Đào tạo tiếp tục triển khai học bạ số tại các trường trung học.",
+    "Giao Sở Công Thương tiếp tục hỗ trợ hợp tác xã đưa sản phẩm lên sàn thương mại điện tử.",
+    "Giám đốc Sở Tư pháp tiếp tục chỉ đạo số hóa sổ hộ tịch.",
+    "Phó Chủ tịch UBND huyện Bình Sơn tiếp tục theo dõi việc cấp chữ ký số cho cán bộ xã.",
+    "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các sở, ngành trong thời gian tới tiếp tục rà soát "
+    "quy trình nội bộ.",
+    "Trưởng ban đề nghị Hội Nông dân tỉnh, trên cơ sở chức năng của mình tiếp tục vận "
+    "động hội viên cài đặt ứng dụng.",
+    "Đồng thời, các thành viên Tổ công tác, căn cứ nhiệm vụ được phân công tiếp tục hướng dẫn "
+    "người dân.",
+    "Giao Sở Nội vụ chủ trì, phối hợp với Ban Dân tộc tỉnh tiếp tục cập nhật cơ sở dữ liệu cán bộ.",
+    "Bảo hiểm xã hội tỉnh phối hợp chặt chẽ với Sở Y tế tiếp tục mở rộng khám bệnh bằng căn cước.",
+    "Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công) tiếp tục theo dõi hồ sơ trễ hạn.",
+]
+NOT_SUBJECT_CONTINUES = [
+    "Sở Giáo dục và Đào tạo đã tiếp tục triển khai học bạ số.",  # narrative
+    "Hỗ trợ các hợp tác xã để tiếp tục đưa sản phẩm lên sàn.",  # a purpose
+    "Tỷ lệ thanh toán không dùng tiền mặt trên địa bàn tiếp tục tăng.",  # no unit
+    "Số hồ sơ trực tuyến của Sở Tư pháp tiếp tục tăng so với năm trước.",  # a complement
+    "Tạo điều kiện cho các doanh nghiệp tiếp tục mở rộng sản xuất.",  # an object
+    "Sở Tài chính lập phương án tiếp tục đầu tư trung tâm dữ liệu.",  # after another verb
+    "UBND huyện Tư Nghĩa tiếp tục được đánh giá cao về cải cách hành chính.",  # a state
+    "Sở Nội vụ chưa tiếp tục triển khai phần mềm.",  # negated
+]
+
+
+@pytest.mark.parametrize("text", SUBJECT_CONTINUES)
+def test_a_units_continuing_work_is_ongoing(text: str) -> None:
+    for variant in (text, strip_marks(text), break_lines(text), one_to_l(strip_marks(text))):
+        guess = expect(find_deadline(variant, DOC_2024), variant)
+        assert (guess.kind, guess.ongoing) == (DeadlineKind.ONGOING, True), variant
+        assert strip_marks(guess.text).replace("\n", " ") == "tiep tuc"
+
+
+@pytest.mark.parametrize("text", NOT_SUBJECT_CONTINUES)
+def test_tiep_tuc_outside_a_units_directive_is_not_ongoing(text: str) -> None:
+    for variant in (text, strip_marks(text)):
+        assert find_deadline(variant, DOC_2024) is None, variant
+
+
+def test_a_units_continuing_work_gives_way_to_a_date() -> None:
+    text = "Sở Tư pháp tiếp tục số hóa sổ hộ tịch, hoàn thành trước ngày 30/9/2024."
+    assert read(text).date == date(2024, 9, 30)
+
+
 DEGRADERS = {
     "no diacritics": strip_marks,
     "1 read as l": one_to_l,
@@ -229,6 +277,50 @@ def test_a_date_without_year_takes_the_documents_year() -> None:
 def test_a_date_without_year_and_no_document_date_is_no_deadline() -> None:
     assert find_deadline("Báo cáo trước ngày 15/3.", None) is None
     assert read("Báo cáo trước ngày 15/3/2024.", None).date == date(2024, 3, 15)
+
+
+def test_this_year_without_its_number() -> None:
+    # "trong năm nay" names the year; "hoàn thành trong năm" asks for it to be done within
+    # the document's year, as "cuối năm" does.
+    for text in (
+        "Phấn đấu hoàn thành trong năm nay.",
+        "Đưa vào sử dụng trong năm nay.",
+        "Số hóa sổ hộ tịch, hoàn thành trong năm.",
+        "Thời hạn: trong năm.",
+    ):
+        guess = read(text, date(2025, 2, 10))
+        assert (guess.kind, guess.date, guess.period_start) == (
+            DeadlineKind.PERIOD,
+            date(2025, 12, 31),
+            date(2025, 1, 1),
+        ), text
+    assert read("Phấn đấu hoàn thành trong năm nay.").text == "hoàn thành trong năm nay"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bare "trong năm" says when the work happens, not when it is due.
+        "Tăng tỷ lệ hồ sơ trực tuyến trong năm.",
+        "Trong năm nay, tỉnh đã đưa vào sử dụng kho dữ liệu dùng chung.",
+        "Sở đã hoàn thành trong năm nay việc số hóa hồ sơ.",
+        "Hoàn thành trong năm học 2024 - 2025.",
+        "Hoàn thành trong năm đầu của giai đoạn.",
+        "Tổ chức hội nghị tổng kết năm.",
+    ],
+)
+def test_trong_nam_without_a_completion_cue_is_no_deadline(text: str) -> None:
+    assert find_deadline(text, DOC_2024) is None
+
+
+def test_trong_nam_with_continuing_work_stays_ongoing() -> None:
+    guess = read("Tiếp tục hướng dẫn người dân nộp hồ sơ trực tuyến, tăng tỷ lệ trong năm.")
+    assert (guess.kind, guess.text) == (DeadlineKind.ONGOING, "Tiếp tục")
+
+
+def test_this_year_needs_the_documents_date() -> None:
+    assert find_deadline("Hoàn thành trong năm nay.", None) is None
+    assert find_deadline("Hoàn thành trong năm.", None) is None
 
 
 def test_a_deadline_before_the_document_is_kept_as_written() -> None:
@@ -394,6 +486,29 @@ def test_urgent(text: str) -> None:
 )
 def test_not_urgent(text: str) -> None:
     assert not find_urgency(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công an tỉnh khẩn trương hoàn thành kết nối dữ liệu dân cư.",
+        "Đề nghị Bảo hiểm xã hội tỉnh kịp thời hướng dẫn các cơ sở khám bệnh.",
+        "Ban Quản lý di tích lịch sử khẩn trương số hóa hiện vật.",
+    ],
+)
+def test_urgency_after_a_province_or_history_word(text: str) -> None:
+    # "tỉnh" and "sử" fold like "tính" and "sự", which make a quality ("tính kịp thời").
+    assert find_urgency(text)
+    assert find_urgency(strip_marks(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nâng cao tính khẩn trương trong giải quyết hồ sơ.", "Thiếu sự kịp thời trong báo cáo."],
+)
+def test_a_quality_named_is_not_urgency(text: str) -> None:
+    assert not find_urgency(text)
+    assert not find_urgency(strip_marks(text))
 
 
 # fmt: off

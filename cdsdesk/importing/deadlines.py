@@ -3,13 +3,11 @@
 
 How a phrase is found
 ---------------------
-The text is folded (lowercase, no diacritics, ``đ`` -> ``d``, whitespace runs
-collapsed to one space, dashes to ``-``) into a copy that remembers, for every
-folded character, where it came from; the phrases reported (``text``, ``start``,
-``end``) are slices of the original string. OCR damage is repaired in the
-folded copy only: ``l``/``I``/``|`` read for ``1`` and ``O`` for ``0`` inside
-numbers (``l5/3/2O24``), spaces around separators (``04 / 02 / 2023``) and after
-a leading zero (``0 4/02/2023``), lines broken inside a phrase.
+Phrases are read in a folded copy of the text (:mod:`.folded`: lowercase, no
+diacritics, OCR digits repaired) that maps every character back to the
+original, so the phrases reported (``text``, ``start``, ``end``) are slices of
+the original string. Spaces around separators (``04 / 02 / 2023``), after a
+leading zero (``0 4/02/2023``) and lines broken inside a phrase are allowed.
 
 A *time object* (a date, a month, a quarter, a half-year, a year) counts only
 when a *cue* stands right before it, which is how Vietnamese writes deadlines
@@ -22,15 +20,15 @@ Tiers, strongest first:
   ngày 15/3/2024``, ``Thời gian hoàn thành trước ngày 04/2/2022``, ``hạn chót``.
 * 9: ``trước`` and a date: ``trước ngày 04/02/2023``, ``trước 17 giờ ngày 15/3``.
 * 8: a completion cue and a period: ``hoàn thành trong năm 2025``, ``thời hạn:
-  quý II/2024``.
+  quý II/2024``, ``hoàn thành trong năm``.
 * 7: ``trong``/``cuối``/``hết``/``vào``/``trước`` and a period: ``trong tháng
-  6/2024``, ``vào cuối năm 2026``, ``6 tháng cuối năm 2024``.
+  6/2024``, ``vào cuối năm 2026``, ``6 tháng cuối năm 2024``, ``trong năm nay``.
 * 6: ``vào``/``đến``/``trong`` and a date, ``từ ngày ... đến ngày ...``.
 * 5: a month, quarter or half-year standing alone between punctuation:
   ``..., quý III/2024.``
 * 4: a recurrence: ``hằng quý``, ``định kỳ 6 tháng``, ``báo cáo 6 tháng``.
 * 3: daily or weekly work (``hằng ngày``), read as continuous work.
-* 2: continuous work: ``thường xuyên rà soát``, ``Tiếp tục ...``.
+* 2: continuous work: ``thường xuyên rà soát``, ``Tiếp tục ...``, ``Sở A tiếp tục ...``.
 
 The highest tier wins; among equal dated candidates the latest date (a task's
 final step), otherwise the first one. A period is read as its last day
@@ -47,22 +45,35 @@ Narrative rules
   before the document's date describes the past (``Trong năm 2022, ...``) and is
   dropped.
 * ``đã`` (already) in the same clause before the cue, or right after the phrase
-  (``năm 2022 đã ...``), and ``vẫn còn``/``vẫn chưa`` after it, mark narrative.
+  (``năm 2022 đã ...``), and ``vẫn còn``/``vẫn chưa`` after it, mark narrative
+  (:func:`.folded.is_narrative`).
 * ``thường xuyên`` qualifies the task unless it is narrative (``đã thường
   xuyên``), negated (``chưa thường xuyên``) or the budget term ``chi thường
-  xuyên``. ``tiếp tục`` counts only at the start of a clause or after a
-  directive word (``yêu cầu``, ``đề nghị``, ``giao``, ``cần``, ``phải``, ``và``...),
-  never in a purpose clause (``để tiếp tục``). ``hằng ngày``/``hằng tuần`` are
-  continuous work (the register has no daily or weekly recurrence).
+  xuyên``. ``hằng ngày``/``hằng tuần`` are continuous work (the register has no
+  daily or weekly recurrence).
+* ``tiếp tục`` counts when it is the main verb of a directive: at the start of
+  a clause, after a directive word (``yêu cầu``, ``đề nghị``, ``giao``, ``cần``,
+  ``phải``, ``và``...), or after a unit standing as the clause's subject
+  (``Sở Y tế tiếp tục ...``, ``đề nghị các thành viên BCĐ, trên cơ sở chức năng,
+  nhiệm vụ của mình tiếp tục ...``: see :class:`.roles.UnitSubjects`). Never in a purpose
+  clause (``để tiếp tục``), negated, narrative (``đã tiếp tục``), after a subject
+  that is not a unit (``kết quả tiếp tục tăng``) or after a unit that is not the
+  subject (``của Sở Y tế tiếp tục tăng``, ``Sở A lập phương án tiếp tục đầu
+  tư``), nor before a state (``tiếp tục được``, ``tiếp tục là``).
 
-Urgency (:func:`find_urgency`)
-------------------------------
-``khẩn trương``, ``khẩn cấp``, ``hỏa tốc``, ``kịp thời``, ``sớm`` and ``ngay`` meaning
-*immediately* (``khắc phục ngay``, ``triển khai ngay``, ``ngay lập tức``), unless
-negated or narrative (``chưa kịp thời``, ``đã ban hành kịp thời``, ``tính kịp
-thời``). ``ngay từ đầu năm`` is a time frame, not urgency; ``ngay cả``/``ngay
-tại`` are not urgency either. In text that lost its diacritics ``ngay`` may be
-``ngày`` (day): it is taken as a day next to a number or a date word.
+The year without its number
+---------------------------
+``năm nay`` is the document's year by name (``trong năm nay`` is read as
+``trong năm <year>``). A bare ``trong năm`` is a deadline only after a
+completion cue (``hoàn thành trong năm``, ``Thời hạn: trong năm``): 31/12 of
+the document's year, as ``cuối năm`` is. Anywhere else (``tăng tỷ lệ ... trong
+năm``) it says when the work happens, not when it is due, and is not read:
+the continuing work around it (``Tiếp tục ...``) stays the task's deadline.
+A notice dated at the end of a year about the next one would mean the next
+year; the officer sees the phrase and its date in the review.
+
+The urgency words (``khẩn trương``, ``ngay``) are read by :mod:`.urgency`;
+:func:`find_urgency` is re-exported here.
 
 All patterns are linear (bounded repetitions, no nested quantifiers), so any
 input is scanned in time proportional to its length.
@@ -73,12 +84,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence
+from cdsdesk.importing.folded import WORD_RE, WORD_START, FoldedText, is_narrative
+from cdsdesk.importing.roles import UnitSubjects
+from cdsdesk.importing.urgency import find_urgency
 
 __all__ = ["DeadlineGuess", "find_deadline", "find_deadlines", "find_urgency"]
 
@@ -97,89 +110,6 @@ class DeadlineGuess:
     text: str  # the phrase exactly as written in the source
     start: int  # offsets of ``text`` in the searched string
     end: int
-
-
-# ---------------------------------------------------------------------------
-# Folding with a position map
-# ---------------------------------------------------------------------------
-
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_FOLD_CACHE: dict[str, str] = {}
-
-
-def _fold_char(ch: str) -> str:
-    folded = _FOLD_CACHE.get(ch)
-    if folded is None:
-        if ch in _DASHES:
-            folded = "-"
-        else:
-            decomposed = unicodedata.normalize("NFD", ch.lower())
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-            folded = folded.replace("đ", "d").replace("ð", "d")
-        if len(_FOLD_CACHE) < 4096:
-            _FOLD_CACHE[ch] = folded
-    return folded
-
-
-class _Folded:
-    """``text`` folded for matching, with a map from folded to original offsets."""
-
-    def __init__(self, original: str) -> None:
-        chars: list[str] = []
-        index: list[int] = []
-        for i, ch in enumerate(original):
-            if ch.isspace():
-                if chars and chars[-1] != " ":
-                    chars.append(" ")
-                    index.append(i)
-                continue
-            for c in _fold_char(ch):
-                chars.append(c)
-                index.append(i)
-        self.original = original
-        self.text = _repair_numbers("".join(chars))
-        self.index = index
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original offsets of the folded slice ``[start, end)``."""
-        first = self.index[start]
-        last = self.index[end - 1] + 1
-        while last < len(self.original) and unicodedata.combining(self.original[last]):
-            last += 1
-        return first, last
-
-    def original_word(self, start: int, end: int) -> str:
-        first, last = self.span(start, end)
-        return self.original[first:last]
-
-
-_NUMBER_TOKEN_RE = re.compile(r"(?<![a-z])[0-9lio|]*[0-9][0-9lio|]*(?![a-z])")
-_LONE_ONE_RE = re.compile(r"(?<![a-z0-9])[l|](?![a-z0-9])")
-_LONE_IO_RE = re.compile(r"(?<![a-z0-9])[lio|](?![a-z0-9])")
-_DATE_AFTER_RE = re.compile(r" ?[/.\-] ?[0-9]{1,2} ?[/.\-] ?[0-9]")
-_SEP_DIGIT_AFTER_RE = re.compile(r" ?[/.\-] ?[0-9]")
-_DIGIT_SEP_BEFORE_RE = re.compile(r"[0-9] ?[/.\-] ?$")
-_OCR_DIGITS = str.maketrans("lio|", "1101")
-
-
-def _repair_numbers(text: str) -> str:
-    """Undo OCR letter-for-digit swaps in numbers; keeps the length of ``text``."""
-    chars = list(text)
-    for match in _NUMBER_TOKEN_RE.finditer(text):
-        chars[match.start() : match.end()] = match.group().translate(_OCR_DIGITS)
-    for match in _LONE_IO_RE.finditer(text):
-        pos = match.start()
-        after = text[pos + 1 : pos + 12]
-        before = text[max(0, pos - 6) : pos]
-        if match.group() in "l|":
-            fits = bool(_SEP_DIGIT_AFTER_RE.match(after) or _DIGIT_SEP_BEFORE_RE.search(before))
-        else:  # "i" and "o" are words or Roman numerals unless inside a full date
-            fits = bool(_DATE_AFTER_RE.match(after)) or (
-                bool(_DIGIT_SEP_BEFORE_RE.search(before)) and bool(_SEP_DIGIT_AFTER_RE.match(after))
-            )
-        if fits:
-            chars[pos] = match.group().translate(_OCR_DIGITS)
-    return "".join(chars)
 
 
 # ---------------------------------------------------------------------------
@@ -204,9 +134,9 @@ _OBJECT_RE = re.compile(
     rf"(?:{_YEAR_JOIN}(?P<qy>{_YEAR}))?(?![0-9]))"
     rf"|(?P<year>(?<![a-z])nam ?(?P<yy>{_YEAR})(?![0-9])(?: ?- ?(?P<yy2>{_YEAR})(?![0-9]))?)"
     rf"|(?P<yearend>(?<![a-z])(?:cuoi|het) nam(?! ?[0-9])(?! hoc)(?: nay)?(?![a-z]))"
+    rf"|(?P<thisyear>(?<![a-z])nam(?: (?P<nay>nay)(?![a-z])|(?= ?(?:[.,;:)!?]|$))))"
 )
 
-_B = r"(?<![a-z0-9])"
 _FILL = (
     r"(?: ?[:,\-]| (?:la|vao|truoc|trong|het|den|toi|ngay|xong|cuoi"
     r"|thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat"
@@ -218,16 +148,16 @@ _COMPLETION = (
     r"|khong (?:cham|muon|tre|qua) (?:hon|sau))"
 )
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("completion", re.compile(rf"{_B}{_COMPLETION}{_FILL}{{0,5}} ?$")),
-    ("before", re.compile(rf"{_B}truoc{_FILL}{{0,4}} ?$")),
-    ("end", re.compile(rf"{_B}(?:(?:vao|den|truoc|toi) )?(?:cuoi|het) ?$")),
-    ("within", re.compile(rf"{_B}(?:ngay )?trong(?: (?:ngay|suot))? ?$")),
-    ("at", re.compile(rf"{_B}(?:vao|den|toi)(?: het)?(?: ngay)? ?$")),
+    ("completion", re.compile(rf"{WORD_START}{_COMPLETION}{_FILL}{{0,5}} ?$")),
+    ("before", re.compile(rf"{WORD_START}truoc{_FILL}{{0,4}} ?$")),
+    ("end", re.compile(rf"{WORD_START}(?:(?:vao|den|truoc|toi) )?(?:cuoi|het) ?$")),
+    ("within", re.compile(rf"{WORD_START}(?:ngay )?trong(?: (?:ngay|suot))? ?$")),
+    ("at", re.compile(rf"{WORD_START}(?:vao|den|toi)(?: het)?(?: ngay)? ?$")),
 )
 _RANGE_FROM_RE = re.compile(
-    rf"{_B}tu (?:ngay )?(?P<d>{_NUM2}){_SEP}(?P<m>{_NUM2})(?:{_SEP}(?P<y>{_YEAR}))? ?$"
+    rf"{WORD_START}tu (?:ngay )?(?P<d>{_NUM2}){_SEP}(?P<m>{_NUM2})(?:{_SEP}(?P<y>{_YEAR}))? ?$"
 )
-_COMPLETION_BEFORE_RE = re.compile(rf"{_B}{_COMPLETION}(?: ?[:,\-])? ?$")
+_COMPLETION_BEFORE_RE = re.compile(rf"{WORD_START}{_COMPLETION}(?: ?[:,\-])? ?$")
 _ENDS_WITH_END_WORD_RE = re.compile(r"(?:cuoi|het) ?$")
 _YEARLESS_RECURRING_RE = re.compile(r" ?(?:cua )?(?:hang|moi) (?:nam|quy|thang)(?![a-z])")
 _AS_OF_RE = re.compile(r"(?:tinh|cho) (?:den|toi)(?: het)?(?: ngay)? ?$")
@@ -303,6 +233,12 @@ def _object_dates(m: re.Match[str], doc_date: date | None) -> tuple[str, date, d
         if year is None:
             return None
         return "yearend", date(year, 1, 1), date(year, 12, 31)
+    if group == "thisyear":
+        year = _year(None, doc_date)
+        if year is None:
+            return None
+        shape = "year" if m.group("nay") else "bareyear"  # "năm nay" is this year by name
+        return shape, date(year, 1, 1), date(year, 12, 31)
     return None
 
 
@@ -318,7 +254,7 @@ def _find_cue(window: str) -> tuple[str, int] | None:
 _WINDOW = 90
 
 
-def _time_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candidate]:
+def _time_candidates(f: FoldedText, doc_date: date | None) -> Iterator[_Candidate]:
     text = f.text
     for m in _OBJECT_RE.finditer(text):
         dates = _object_dates(m, doc_date)
@@ -357,7 +293,7 @@ def _time_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candidate]:
                 lead = _COMPLETION_BEFORE_RE.search(text[seg:phrase_start])
                 if lead:
                     phrase_start, tier = seg + lead.start(), 8
-        if _is_narrative(f, phrase_start, m.end()):
+        if is_narrative(f, phrase_start, m.end()):
             continue
         if shape == "year" and cue_name == "within" and _opens_sentence(f, phrase_start, m.end()):
             continue  # "Trong năm 2023, ..." sets the scene for a sentence
@@ -381,6 +317,11 @@ def _judge(
         # "cuối năm" without a year needs a cue of its own ("vào cuối năm", "trước cuối năm").
         tier = {"completion": 8, "before": 7, "at": 7}.get(cue, 0)
         return tier, last, first
+    if shape == "bareyear":
+        # "hoàn thành trong năm.": within this year; any other "trong năm" says when the
+        # work happens ("tăng tỷ lệ ... trong năm"), not when it is due.
+        tier = 8 if cue == "completion" and window.rstrip().endswith("trong") else 0
+        return tier, last, first
     if cue == "completion":
         if "truoc" in window[-12:] and not ends_with_end:
             return 8, first - timedelta(days=1), None
@@ -394,7 +335,7 @@ def _judge(
     return 0, last, None
 
 
-def _opens_sentence(f: _Folded, start: int, end: int) -> bool:
+def _opens_sentence(f: FoldedText, start: int, end: int) -> bool:
     """True for a phrase that opens a sentence and is followed by a comma."""
     original = f.original
     first, last = f.span(start, end)
@@ -403,7 +344,7 @@ def _opens_sentence(f: _Folded, start: int, end: int) -> bool:
     return (not before or before[-1] in "\n.;:!?-+") and after.startswith(",")
 
 
-def _stands_apart(f: _Folded, start: int, end: int) -> bool:
+def _stands_apart(f: FoldedText, start: int, end: int) -> bool:
     """True when a period stands alone between punctuation: ``"..., quý III/2024."``."""
     original = f.original
     first, last = f.span(start, end)
@@ -419,66 +360,11 @@ def _stands_apart(f: _Folded, start: int, end: int) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Narrative markers
-# ---------------------------------------------------------------------------
-
-_CLAUSE_BREAK = re.compile(r"[.;:!?()]")
-_WORD_RE = re.compile(r"[a-z]+")
-# "đa" compounds: "đa dạng", "đa số", "tối đa"... in text that lost its diacritics.
-_DA_COMPOUNDS = frozenset(
-    {"dang", "so", "nganh", "phuong", "dien", "muc", "chieu", "hoa", "nang", "cap", "luong"}
-    | {"tang", "ngon", "canh", "khoa", "than"}
-)
-
-
-def _is_past_marker(f: _Folded, start: int, end: int, next_word: str | None) -> bool:
-    """Is the folded word ``f.text[start:end]`` the past marker "đã" (or "vẫn" + còn/chưa)?"""
-    word = f.text[start:end]
-    if word not in ("da", "van"):
-        return False
-    original = unicodedata.normalize("NFD", f.original_word(start, end).lower())
-    if word == "van":
-        return next_word in ("con", "chua") and ("\u0303" in original or original == "van")
-    if "\u0303" in original:
-        return True  # đã, dã (OCR)
-    if original != "da":
-        return False  # đa, đà, dạ...
-    return next_word not in _DA_COMPOUNDS
-
-
-def _next_word(text: str, pos: int) -> str | None:
-    found = _WORD_RE.search(text, pos, pos + 20)
-    return found.group() if found else None
-
-
-def _is_narrative(f: _Folded, start: int, end: int) -> bool:
-    """Is there "đã" before ``start`` in the clause, or "đã"/"vẫn còn" right after ``end``?"""
-    text = f.text
-    back = text[max(0, start - 60) : start]
-    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(back)), default=0)
-    base = max(0, start - 60) + cut
-    words = list(_WORD_RE.finditer(text, base, start))[-6:]
-    nexts = [w.group() for w in words[1:]] + [_next_word(text, start)]
-    for word, nxt in zip(words, nexts, strict=False):
-        if _is_past_marker(f, word.start(), word.end(), nxt):
-            return True
-    ahead = text[end : end + 30]
-    stop = _CLAUSE_BREAK.search(ahead)
-    ahead_end = end + (stop.start() if stop else len(ahead))
-    after = list(_WORD_RE.finditer(text, end, ahead_end))[:3]
-    for index, word in enumerate(after[:2]):
-        nxt = after[index + 1].group() if index + 1 < len(after) else None
-        if _is_past_marker(f, word.start(), word.end(), nxt):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------------------
 # Recurrences and continuous work
 # ---------------------------------------------------------------------------
 
 _RECURRENCE_RE = re.compile(
-    rf"{_B}(?:"
+    rf"{WORD_START}(?:"
     r"(?P<every>(?:(?:theo )?dinh ky )?(?:hang|moi) (?P<unit>thang|quy|nam|tuan|ngay))"
     r"|(?P<periodic>(?:theo )?dinh ky (?P<punit>(?:6|sau) thang|thang|quy|nam|tuan))"
     r"|(?P<half>(?:(?:hang|moi) )?(?:6|sau) thang(?: ?/ ?lan| (?:mot|1) lan)"
@@ -498,7 +384,7 @@ _UNIT_RECURRENCE = {
     "nam": Recurrence.YEARLY,
 }
 
-_ONGOING_RE = re.compile(rf"{_B}(?P<word>thuong xuyen|tiep tuc)(?![a-z0-9])")
+_ONGOING_RE = re.compile(rf"{WORD_START}(?P<word>thuong xuyen|tiep tuc)(?![a-z0-9])")
 _REGULAR_NOT_AFTER_RE = re.compile(
     r"(?:\bchi|kinh phi|nguon|ngan sach|du toan|chua|khong|thieu|it|kem) $"
 )
@@ -507,9 +393,11 @@ _CONTINUE_AFTER_RE = re.compile(
     r"|va|cung|tham muu|tiep theo|nghiem tuc)) ?$"
 )
 _CONTINUE_NOT_AFTER_RE = re.compile(r"\b(?:de|nham|muon|khong|chua|dung|ngung) $")
+# "UBND tỉnh tiếp tục được xếp hạng ...", "... tiếp tục là ...": a state, not work.
+_STATE_AFTER_RE = re.compile(r" (?:duoc|la)(?![a-z])")
 
 
-def _recurrence_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candidate]:
+def _recurrence_candidates(f: FoldedText, doc_date: date | None) -> Iterator[_Candidate]:
     text = f.text
     for m in _RECURRENCE_RE.finditer(text):
         recurrence: Recurrence | None
@@ -526,13 +414,13 @@ def _recurrence_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candi
             recurrence = Recurrence.HALF_YEARLY
         else:
             before = text[max(0, m.start() - 30) : m.start()]
-            nxt = _WORD_RE.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+            nxt = WORD_RE.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
             if not _HALF_REPORT_BEFORE_RE.search(before) or (
                 nxt is not None and nxt.group() in _HALF_NOT_AFTER
             ):
                 continue
             recurrence = Recurrence.HALF_YEARLY
-        if _is_narrative(f, m.start(), m.end()):
+        if is_narrative(f, m.start(), m.end()):
             continue
         if recurrence is None:  # daily or weekly: continuous work
             yield _Candidate(
@@ -544,24 +432,28 @@ def _recurrence_candidates(f: _Folded, doc_date: date | None) -> Iterator[_Candi
             )
 
 
-def _ongoing_candidates(f: _Folded) -> Iterator[_Candidate]:
+def _ongoing_candidates(f: FoldedText) -> Iterator[_Candidate]:
     text = f.text
+    subjects = UnitSubjects(f.original)
     for m in _ONGOING_RE.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
         if m.group("word") == "thuong xuyen":
             if _REGULAR_NOT_AFTER_RE.search(before):
                 continue
-        elif _CONTINUE_NOT_AFTER_RE.search(before) or (
-            text[: m.start()].strip() and not _CONTINUE_AFTER_RE.search(before)
-        ):
+        elif _CONTINUE_NOT_AFTER_RE.search(before):
             continue
-        if _is_narrative(f, m.start(), m.end()):
+        elif text[: m.start()].strip() and not _CONTINUE_AFTER_RE.search(before):
+            # "Sở Y tế, theo chức năng của mình, tiếp tục ...": the verb of a unit.
+            state = _STATE_AFTER_RE.match(text, m.end())
+            if state or not subjects.has_subject(f.span(m.start(), m.end())[0]):
+                continue
+        if is_narrative(f, m.start(), m.end()):
             continue
         yield _Candidate(2, _guess(f, DeadlineKind.ONGOING, None, None, None, m.start(), m.end()))
 
 
 def _guess(
-    f: _Folded,
+    f: FoldedText,
     kind: DeadlineKind,
     due: date | None,
     period_start: date | None,
@@ -592,7 +484,7 @@ def _guess(
 def _candidates(text: str, doc_date: date | None) -> list[_Candidate]:
     if not text:
         return []
-    folded = _Folded(text)
+    folded = FoldedText(text)
     if not folded.text:
         return []
     found = list(_time_candidates(folded, doc_date))
@@ -624,59 +516,3 @@ def find_deadline(text: str, doc_date: date | None) -> DeadlineGuess | None:
         ),
     )
     return best.guess
-
-
-_URGENT_RE = re.compile(
-    rf"{_B}(?:khan (?:truong|cap)|hoa toc|kip thoi|ngay|som(?! (?:hon|muon)))(?![a-z0-9])"
-)
-_URGENT_NOT_AFTER_RE = re.compile(r"\b(?:tinh|su|muc do)(?: duoc)? $")
-_NEGATIONS = frozenset({"chua", "khong", "thieu", "cham", "kem"})
-# Words after "ngay" that make it a time frame or a day ("ngay từ đầu năm", "ngay cả").
-_NGAY_NOT_BEFORE = frozenset(
-    {"tu", "ca", "tai", "thang", "thu", "le", "nghi", "lam", "cong", "ky", "hieu", "nay"}
-    | {"mai", "dem", "dau", "cuoi", "gio", "va", "hom", "sau"}
-)
-# Words before a stripped "ngay" that make it "ngày" (a day).
-_NGAY_DAY_AFTER = frozenset(
-    {"cac", "nhung", "moi", "hang", "tung", "cuoi", "dau", "trong", "mot", "hai", "ba"}
-    | {"bon", "nam", "sau", "bay", "tam", "chin", "muoi", "nhieu", "so", "vao", "den"}
-    | {"truoc", "tu", "cung", "cho", "ke", "hom"}
-)
-
-
-def find_urgency(text: str) -> bool:
-    """Does ``text`` ask for the work to be done urgently (without a date)?"""
-    if not text:
-        return False
-    f = _Folded(text)
-    folded = f.text
-    for m in _URGENT_RE.finditer(folded):
-        before = folded[max(0, m.start() - 40) : m.start()]
-        clause = re.split(r"[.;:!?(),]", before)[-1]
-        if (
-            _URGENT_NOT_AFTER_RE.search(before)
-            or _NEGATIONS & set(clause.split()[-4:])
-            or _is_narrative(f, m.start(), m.end())
-        ):
-            continue
-        if m.group() == "ngay" and not _means_immediately(f, m.start(), m.end()):
-            continue
-        return True
-    return False
-
-
-def _means_immediately(f: _Folded, start: int, end: int) -> bool:
-    word = f.original_word(start, end)
-    if word.lower() != "ngay":
-        return False  # "ngày": a day
-    text = f.text
-    nxt = _WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
-    if nxt is not None and nxt.group() in _NGAY_NOT_BEFORE:
-        return False
-    if re.match(r" ?[0-9]", text[end : end + 2]):
-        return False
-    prev = list(_WORD_RE.finditer(text, max(0, start - 20), start))
-    previous = prev[-1].group() if prev and prev[-1].end() >= start - 1 else None
-    if re.search(r"[0-9] ?$", text[max(0, start - 3) : start]):
-        return False
-    return previous is None or previous not in _NGAY_DAY_AFTER

@@ -7,33 +7,25 @@ type: the number, date, title, chair, signer and recipients, and one
 its deadline. Nothing is guessed silently: what needs a human look carries a
 Vietnamese flag.
 
-How the text is read
---------------------
-* Lines broken by OCR or page ends are re-joined into paragraphs (a line that
-  starts in lowercase, or follows a line without final punctuation, goes on
-  the paragraph before it); list markers (``II.``, ``2.``, ``a)``, ``-``,
-  ``+``, ``•``) start new ones.
-* Official notices: the items of the directive part (the sections whose
-  heading speaks of tasks, not of ``Đánh giá``/``Kết quả``; or what follows
-  ``... như sau:``) are tasks. A numbered heading that is only a unit
-  (``2. Sở Thông tin và Truyền thông chịu trách nhiệm``) is a parent, not a
-  task: its ``-`` items are that unit's tasks and their ``+`` items are
-  sub-tasks. Refs follow the numbering: ``II.2.1`` is the first ``-`` under
-  ``2.`` under ``II.``.
-* Press reports without numbered items: from the conclusion on (``Kết luận
-  cuộc họp``, ``Phát biểu kết luận``), every directive sentence (``<chair>
-  yêu cầu ...``, ``<unit> cần ...``, an imperative ``Triển khai ...``) is a
-  task, numbered 1, 2, ...; a sentence without a subject keeps the unit of
-  the one before it.
-* Units are read by their shape (:mod:`.units_match`) and by their role in
-  the sentence: ``Giao X``, ``X chủ trì``, ``X có trách nhiệm`` (strong);
-  ``Đề nghị/Yêu cầu X``, ``X cần ...`` at the start of a clause (ordinary);
-  ``phối hợp với X`` (cooperating); anything else is a mention.
+How the text is read, one module a step
+---------------------------------------
+* :mod:`.structure`: lines re-joined into paragraphs, list markers, sentences,
+  and the tree of numbered items (``II.2.1`` is the first ``-`` under ``2.``
+  under ``II.``).
+* :mod:`.document`: the header and footer (number, place and date, type,
+  title, issuer, recipients, signer) and the meeting's date and chair.
+* :mod:`.roles`: who does the work in a piece of text (``Giao X``, ``X chủ
+  trì``, ``Đề nghị X``, ``phối hợp với X``).
+* :mod:`.tasks`: the items of an official notice, or the directive sentences
+  of a press report, made into tasks with their deadlines (:mod:`.deadlines`),
+  units matched to the register (:mod:`.units_match`) and flags.
+* :mod:`.parsed`: the results (:class:`ParsedNotice` and its JSON shape).
 
 Everything works on a folded view of the same length as the text, so that
 OCR'd text without diacritics reads like clean text and every offset points
-back into the original. All patterns are linear; the work per paragraph is
-bounded.
+back into the original. All patterns are linear and the analysis of one
+paragraph is capped (:data:`.roles.MAX_ANALYSED`); joining very many lines
+into one paragraph is still quadratic in their number (a known bug).
 """
 
 from __future__ import annotations
