@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_selftest(extra_steps=[Step(tr("Dựng cửa sổ chính"), _build_window)])
     from ui.app import run
 
-    return run(Path(args.db) if args.db else None, screenshot=args.screenshot)
+    # A file path or a postgresql:// address: passed on as written.
+    return run(args.db, screenshot=args.screenshot)
 
 
 def _build_window(ctx: SelfTestContext) -> str:

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from cdsdesk import cli_import
 from cdsdesk.errors import CdsError, ValidationError
 from cdsdesk.i18n import tr
-from cdsdesk.storage.db import Register, default_register_path
+from cdsdesk.storage.db import Register, default_register_location, default_register_path
 from cdsdesk.textvi import format_date, parse_date
 
 EXIT_ERROR = 2
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help=tr("tệp sổ đăng ký (mặc định: trong thư mục dữ liệu người dùng)"),
+        help=tr("tệp sổ đăng ký hoặc địa chỉ postgresql://… (mặc định: thư mục dữ liệu)"),
     )
     sub = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, metavar="COMMAND"
@@ -184,7 +184,7 @@ def _add_export_parser(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Register:
-    return Register(args.db or default_register_path())
+    return Register(args.db or default_register_location())
 
 
 def _print_json(data: Any) -> None:

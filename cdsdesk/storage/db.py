@@ -1,8 +1,17 @@
-"""Opening a register: engine, per-call transactions, migrations on open."""
+"""Opening a register: engine, per-call transactions, migrations on open.
+
+A register is one SQLite file on the officer's PC, or a database on a
+PostgreSQL server that a department's officers share (``postgresql://...``).
+Both run the same code and the same migrations; only what a file needs
+(pragmas, online backups) is SQLite's alone.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from cdsdesk.errors import RegisterError
@@ -20,6 +30,17 @@ from cdsdesk.storage import migrate
 
 APP_NAME = "CDSDesk"
 REGISTER_FILE = "so-nhiem-vu.cdsdb"
+# Beside the default register: one line, the path or server address of the register
+# this PC opens when no --db is given (an administrator puts it there once).
+LOCATION_FILE = "vi-tri-so-dang-ky.txt"
+LOCATION_ENV = "CDSDESK_DB"
+
+# Seconds to wait for a server before saying it cannot be reached, and for a row
+# another officer's unfinished save holds (PostgreSQL's lock_timeout).
+CONNECT_TIMEOUT = 10
+LOCK_TIMEOUT_MS = 15_000
+# Any constant: a PostgreSQL advisory lock so two PCs never migrate at once.
+_MIGRATION_LOCK = 0x0CD5_DE5C
 
 
 def default_register_path() -> Path:
@@ -27,7 +48,29 @@ def default_register_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False, roaming=True)) / REGISTER_FILE
 
 
+def default_register_location() -> str | Path:
+    """The register to open without ``--db``: a shared one when the PC is set up for it.
+
+    ``CDSDESK_DB`` wins, then the first line of ``vi-tri-so-dang-ky.txt`` in the
+    data folder, then the file in the data folder.
+    """
+    chosen = os.environ.get(LOCATION_ENV, "").strip()
+    if chosen:
+        return chosen
+    setting = default_register_path().with_name(LOCATION_FILE)
+    if setting.is_file():
+        for line in setting.read_text(encoding="utf-8-sig").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                return line
+    return default_register_path()
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Transactions are begun by _sqlite_begin below, not by the driver: it would
+    # run CREATE and ALTER outside any transaction, so a migration cut short by
+    # a power cut would leave a half-upgraded file.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -37,8 +80,25 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+_READS = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE")
+
+
+def _sqlite_begin(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    """BEGIN before the first statement that writes (DDL included), as late as possible.
+
+    Reads before it take no snapshot, so a save checks the task's version against
+    the newest commit and waits (busy_timeout) for another writer instead of
+    failing on a stale snapshot; everything from the first write to COMMIT is one
+    transaction.
+    """
+    raw = conn.connection.dbapi_connection
+    writes = not statement.lstrip().upper().startswith(_READS)
+    if writes and raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 class Register:
-    """An open register: one SQLite file (or a database URL) at the newest schema.
+    """An open register: one SQLite file or a PostgreSQL database, at the newest schema.
 
     Every service call runs in ``with register.transaction() as session:``,
     which commits on success and rolls back on any error.
@@ -49,17 +109,53 @@ class Register:
         if self.path is not None:
             _check_sqlite_file(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
-        if self.url.startswith("sqlite"):
+            self.engine: Engine = create_engine(self.url)
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "before_cursor_execute", _sqlite_begin)
+        else:
+            self.engine = _server_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Bumped by every committed transaction that wrote something, so that
         # read caches (the register view) know when they are stale.
         self.generation = 0
-        self.cache: dict[object, object] = {}
+        self._cache: dict[object, object] = {}
+        self._seen_elsewhere: str | None = None
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
         self.backup_before_migration: Path | None = None
-        if upgrade:
-            self.backup_before_migration = migrate.upgrade(self)
+        try:
+            if self.on_server:
+                self._check_server()
+            if upgrade:
+                self.backup_before_migration = self._upgrade()
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    @property
+    def on_server(self) -> bool:
+        """True for a register shared on a database server, False for a file."""
+        return self.path is None
+
+    @property
+    def display_name(self) -> str:
+        """Where the register is, for a title bar or a message (never the password)."""
+        if self.path is not None:
+            return str(self.path)
+        url = make_url(self.url)
+        where = f"{url.host or 'localhost'}{f':{url.port}' if url.port else ''}"
+        return f"{url.database or ''} @ {where}"
+
+    @property
+    def cache(self) -> dict[object, object]:
+        """Reads kept until the register is written (the register view, loaded once).
+
+        A save made through another connection empties it too (another officer's
+        PC on a shared register; another ``Register`` on the same file), so that a
+        reload after a refused save shows what the other officer saved.
+        """
+        self._forget_writes_elsewhere()
+        return self._cache
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -71,21 +167,47 @@ class Register:
             if wrote.seen:
                 self.changed()
         except (OperationalError, DatabaseError) as exc:
-            raise RegisterError(
-                tr("Không ghi được vào sổ đăng ký: {error}").format(error=exc.orig)
-            ) from exc
+            raise RegisterError(_write_error(self, exc)) from exc
         finally:
             session.close()
 
     def changed(self) -> None:
-        """Forget cached reads: the register was written."""
+        """Forget cached reads: the register was written (here or, when shared, elsewhere)."""
         self.generation += 1
-        self.cache.clear()
+        self._cache.clear()
+
+    def _forget_writes_elsewhere(self) -> None:
+        try:
+            seen = self._server_snapshot() if self.on_server else self._file_data_version()
+        except (OperationalError, DatabaseError, sqlite3.Error):
+            return  # unreachable: the next real read reports it in words
+        if seen != self._seen_elsewhere:
+            self._seen_elsewhere = seen
+            if self._cache:
+                self.changed()
+
+    def _server_snapshot(self) -> str:
+        # Changes whenever a transaction that writes starts or ends on the server.
+        with self.engine.connect() as conn:
+            return str(conn.execute(text("SELECT pg_current_snapshot()::text")).scalar())
+
+    def _file_data_version(self) -> str:
+        # SQLite's counter of commits made through any other connection to the file;
+        # one connection kept for asking, as the counter is per connection.
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(self.path or "", check_same_thread=False)
+            return str(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     def backup_to(self, target: Path) -> None:
         """A consistent copy through SQLite's online backup API."""
         if self.path is None:
-            raise RegisterError(tr("Chỉ sao lưu được sổ đăng ký dạng tệp SQLite."))
+            raise RegisterError(
+                tr(
+                    "Sổ đăng ký dùng chung đặt trên máy chủ cơ sở dữ liệu: "
+                    "sao lưu máy chủ do quản trị viên thực hiện."
+                )
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         source = sqlite3.connect(self.path)
         try:
@@ -98,6 +220,10 @@ class Register:
             source.close()
 
     def dispose(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
     def __enter__(self) -> Register:
@@ -105,6 +231,27 @@ class Register:
 
     def __exit__(self, *_exc: object) -> None:
         self.dispose()
+
+    def _check_server(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (OperationalError, DatabaseError) as exc:
+            raise RegisterError(_connect_error(self, exc)) from exc
+
+    def _upgrade(self) -> Path | None:
+        if not self.on_server:
+            return migrate.upgrade(self)
+        # Two PCs starting a new version together: the second waits, then finds
+        # the schema already new. (A session lock, held on its own connection.)
+        with self.engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            lock.commit()
+            try:
+                return migrate.upgrade(self)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+                lock.commit()
 
 
 class _WriteWatch:
@@ -124,11 +271,127 @@ class _WriteWatch:
 
 
 def _url_and_path(location: str | Path) -> tuple[str, Path | None]:
-    text = str(location)
-    if "://" in text:
-        return text, None
-    path = Path(text).expanduser().resolve()
-    return f"sqlite:///{path}", path
+    address = str(location).strip()
+    if "://" not in address:
+        path = Path(address).expanduser().resolve()
+        return f"sqlite:///{path}", path
+    try:
+        url = make_url(address)
+        _ = url.port  # a port that is not a number shows only here
+    except (ArgumentError, ValueError) as exc:
+        raise RegisterError(_bad_address(address)) from exc
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        return _url_and_path(str(url.database))
+    if url.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise RegisterError(_bad_address(address))
+    if not url.database:
+        raise RegisterError(
+            tr("Địa chỉ máy chủ “{address}” thiếu tên cơ sở dữ liệu (…/tên_csdl).").format(
+                address=url.render_as_string(hide_password=True)
+            )
+        )
+    # The driver we ship (psycopg 3), whatever the address named.
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False), None
+
+
+def _bad_address(address: str) -> str:
+    return tr(
+        "Địa chỉ sổ đăng ký “{address}” không hợp lệ; sổ dùng chung có dạng "
+        "postgresql://người_dùng:mật_khẩu@máy_chủ/tên_csdl."
+    ).format(address=address.rpartition("@")[2])
+
+
+def _server_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    connect_args: dict[str, Any] = {"application_name": "CDS Desk"}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    if "options" not in parsed.query:
+        connect_args["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+    try:
+        # pre_ping: a connection the server dropped overnight is replaced, not reported.
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    except NoSuchModuleError as exc:  # pragma: no cover - psycopg is a pinned dependency
+        raise RegisterError(
+            tr("Thiếu thư viện psycopg để mở sổ đăng ký trên máy chủ PostgreSQL.")
+        ) from exc
+
+
+# What libpq and the server say (in English) when a connection cannot be made.
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "failed to resolve host",
+    "name or service not known",
+    "no route to host",
+    "network is unreachable",
+    "timeout expired",
+    "timed out",
+    "server closed the connection",
+    "connection is lost",
+    "connection reset",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "terminating connection",
+    "consuming input failed",
+    "no such file or directory",  # a local socket folder that does not exist
+)
+_AUTH_FAILED = (
+    "password authentication failed",
+    "authentication failed",
+    "no password supplied",
+    "no pg_hba.conf entry",
+    'role "',
+    "permission denied for database",
+)
+_NO_DATABASE = ('database "',)
+
+
+def _driver_text(exc: DatabaseError) -> str:
+    return " ".join(str(exc.orig).split())
+
+
+def _connect_error(register: Register, exc: DatabaseError) -> str:
+    """A connection that could not be made, in words an officer can act on."""
+    found = _driver_text(exc)
+    lowered = found.lower()
+    where = register.display_name
+    url = make_url(register.url)
+    if any(s in lowered for s in _NO_DATABASE) and "does not exist" in lowered:
+        return tr(
+            "Máy chủ không có cơ sở dữ liệu “{database}”; hãy nhờ quản trị viên tạo nó "
+            "hoặc kiểm tra lại tên trong địa chỉ."
+        ).format(database=url.database)
+    if any(s in lowered for s in _AUTH_FAILED):
+        return tr(
+            "Máy chủ từ chối đăng nhập của người dùng “{user}” (sai tên hoặc mật khẩu, "
+            "hoặc chưa được cấp quyền); hãy kiểm tra với quản trị viên."
+        ).format(user=url.username or "")
+    if any(s in lowered for s in _UNREACHABLE):
+        return tr(
+            "Không kết nối được máy chủ sổ đăng ký {where}: máy chủ không trả lời. "
+            "Hãy kiểm tra mạng, địa chỉ máy chủ, hoặc báo quản trị viên."
+        ).format(where=where)
+    return tr("Không mở được sổ đăng ký {where}: {error}").format(where=where, error=found)
+
+
+def _write_error(register: Register, exc: DatabaseError) -> str:
+    if register.on_server:
+        sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+        if sqlstate in ("40001", "40P01", "55P03"):
+            return tr("Sổ đăng ký đang được người khác ghi; thay đổi chưa được lưu, hãy thử lại.")
+        if sqlstate == "22001":
+            limit = re.search(r"varying\((\d+)\)", str(exc.orig))
+            return tr(
+                "Một trường dài quá giới hạn {limit} ký tự của sổ đăng ký; thay đổi chưa được lưu."
+            ).format(limit=limit.group(1) if limit else "")
+        if not sqlstate and isinstance(exc, OperationalError):
+            return tr(
+                "Mất kết nối với máy chủ sổ đăng ký {where}; thay đổi chưa được lưu. "
+                "Hãy kiểm tra mạng rồi thử lại."
+            ).format(where=register.display_name)
+    return tr("Không ghi được vào sổ đăng ký: {error}").format(error=exc.orig)
 
 
 def _check_sqlite_file(path: Path) -> None:
