@@ -64,13 +64,17 @@ class _SnapshotCommand(QUndoCommand):
         if self._first:  # the operation itself already ran
             self._first = False
             return
-        self._ops._restore(
-            self._after, self._change, tr("Làm lại: {name}").format(name=self.text())
+        self._ops._restore_checked(
+            self._after,
+            self._change,
+            tr("Làm lại: {name}").format(name=self.text()),
         )
 
     def undo(self) -> None:
-        self._ops._restore(
-            self._before, self._change, tr("Hoàn tác: {name}").format(name=self.text())
+        self._ops._restore_checked(
+            self._before,
+            self._change,
+            tr("Hoàn tác: {name}").format(name=self.text()),
         )
 
 
@@ -115,6 +119,7 @@ class Operations(QObject):
         super().__init__(parent)
         self.register = register
         self.stack = QUndoStack(self)
+        self._known: dict[int, int] = {}  # task id -> version this window last wrote
 
     # -- plumbing ---------------------------------------------------------
 
@@ -124,6 +129,25 @@ class Operations(QObject):
         except CdsError as exc:
             self.failed.emit(str(exc))
         self.changed.emit(change)
+
+    def _restore_checked(self, snapshot: history.Snapshot, change: Change, label: str) -> None:
+        """Put ``snapshot`` back unless someone else saved its tasks since.
+
+        On a shared register another officer may have saved a task after this
+        window's edit; putting the old rows back would silently overwrite that.
+        ``_known`` holds the version this window last wrote for each task.
+        """
+        current = history.task_versions(self.register, snapshot)
+        if any(self._known.get(tid, version) != version for tid, version in current.items()):
+            self.failed.emit(
+                tr(
+                    "Nhiệm vụ đã được người khác sửa sau thao tác này; không thể hoàn tác "
+                    "hoặc làm lại. Hãy tải lại (F5) rồi sửa trực tiếp."
+                )
+            )
+            return
+        self._restore(snapshot, change, label)
+        self._known.update(history.task_versions(self.register, snapshot))
 
     def _restore_all(
         self, snapshots: list[history.Snapshot], change: Change, label: str = ""
@@ -150,6 +174,7 @@ class Operations(QObject):
         if new_ids:
             before = history.Snapshot(before.kind, before.ids | new_ids, before.rows)
         after = take(before.ids)
+        self._known.update(history.task_versions(self.register, after))
         self.stack.push(_SnapshotCommand(self, name, before, after, change))
         self.changed.emit(change)
         return result

@@ -98,6 +98,15 @@ def snapshot_documents(register: Register, document_ids: Iterable[int]) -> Snaps
         )
 
 
+def task_versions(register: Register, snapshot: Snapshot) -> dict[int, int]:
+    """The version counters of a task snapshot's scope as they are now (empty for others)."""
+    if snapshot.kind != "tasks" or not snapshot.ids:
+        return {}
+    with register.transaction() as session:
+        ids = task_subtree_ids(session, snapshot.ids)
+        return dict(session.execute(select(Task.id, Task.version).where(Task.id.in_(ids))).all())
+
+
 def widen(before: Snapshot, ids: Iterable[int]) -> frozenset[int]:
     """The union of a snapshot's scope and more ids (created by the operation)."""
     return before.ids | frozenset(ids)

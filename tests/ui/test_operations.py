@@ -68,3 +68,25 @@ def test_note_and_extension_undo(qtbot: object, demo: Register) -> None:
     again = get_task(demo, row.id)
     assert len(again.notes) == len(before.notes)
     assert again.extensions == before.extensions and again.original_deadline == before.original_deadline
+
+
+def test_undo_refused_after_someone_else_saved(qtbot: object, register: Register) -> None:
+    """A shared register: undo must not overwrite another officer's later save."""
+    ops = Operations(register)
+    refused: list[str] = []
+    ops.failed.connect(refused.append)
+    unit = ops.create_unit("Phòng Hành chính - Tổng hợp")
+    data = ts.TaskInput(content="Bản của cán bộ A", lead_ids=[unit.id], assigned_on=date(2024, 3, 25))
+    tid = ops.create_task(data)
+    data.content = "Bản sửa của cán bộ A"
+    ops.update_task(tid, data)
+    other = Register(register.url)  # a second window, another officer
+    try:
+        theirs = ts.TaskInput(content="Bản của cán bộ B", lead_ids=[unit.id],
+                              assigned_on=date(2024, 3, 25))
+        ts.update_task(other, tid, theirs, expected_version=get_task(other, tid).version)
+    finally:
+        other.dispose()
+    ops.stack.undo()
+    assert refused and "người khác sửa" in refused[0]
+    assert get_task(register, tid).row.content == "Bản của cán bộ B"
