@@ -91,7 +91,7 @@ def test_old_register_upgrades_without_losing_data(tmp_path: Path) -> None:
         assert detail.version == 1
         assert [u.short_name for u in list_units(reg)] == ["Sở KH&CN"]
     # The copy saved before upgrading is a readable register at the old schema.
-    backup = next(tmp_path.glob("old.cdsdb.truoc-nang-cap-0001-*.bak"))
+    backup = next((tmp_path / "sao-luu").glob("old-*-truoc-nang-cap.cdsdb"))
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT count(*) FROM tasks").fetchone() == (1,)

@@ -7,12 +7,13 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu
 
 from cdsdesk.errors import CdsError
+from cdsdesk.resources import resource_path
 from cdsdesk.storage import backup, migrate
-from cdsdesk.storage.db import Register, default_register_path
+from cdsdesk.storage.db import Register, default_register_location, default_register_path
 from cdsdesk.storage.integrity import Finding, check_register
 from cdsdesk.storage.lock import acquire_or_explain
 from ui.dialogs import common
@@ -33,16 +34,48 @@ def already_open_text() -> str:
     )
 
 
-def ensure_register(path: Path | None) -> Path:
-    """The register to open; a new user's first start gets the demo register."""
-    if path is not None:
-        return path
-    default = default_register_path()
-    if not default.exists():
-        from cdsdesk.demo import write_demo
+class StartCancelled(Exception):
+    """The new user closed the first-start dialog: nothing was created; exit quietly."""
 
-        with Register(default) as register:
-            write_demo(register)
+
+def _is_url(location: str | Path | None) -> bool:
+    return isinstance(location, str) and "://" in location
+
+
+def _chosen(path: str | Path | None) -> str | Path | None:
+    """``--db`` as given, else a shared register this PC is set up for, else None."""
+    if path is not None:
+        return path if _is_url(path) else Path(path)
+    location = default_register_location()  # a str only when this PC names a register
+    if isinstance(location, Path):
+        return None
+    return location if _is_url(location) else Path(location)
+
+
+def ensure_register(path: str | Path | None, *, ask: bool = True) -> str | Path:
+    """The register to open.
+
+    Without ``--db`` and without a register in the data folder yet, a new user
+    chooses: a register for their agency, the demo register, or one from another
+    PC (:mod:`ui.dialogs.first_start`); closing that dialog raises
+    :class:`StartCancelled`. Without ``ask`` (the screenshot mode) the demo is written.
+    """
+    chosen = _chosen(path)
+    if chosen is not None:
+        return chosen
+    default = default_register_path()
+    if default.exists():
+        return default
+    if ask:
+        from ui.dialogs.first_start import first_start
+
+        if not first_start(default):
+            raise StartCancelled
+        return default
+    from cdsdesk.demo import write_demo
+
+    with Register(default) as register:
+        write_demo(register)
     return default
 
 
@@ -61,14 +94,16 @@ def make_app() -> QApplication:
     from ui.i18n import install_vietnamese
 
     install_vietnamese(app)
+    # Qt on Windows does not take the title-bar icon from the .exe.
+    app.setWindowIcon(QIcon(str(resource_path("icons", "cdsdesk.png"))))
     return app
 
 
-def run(path: Path | None, screenshot: str | None = None) -> int:
+def run(path: str | Path | None, screenshot: str | None = None) -> int:
     app = make_app()
     if screenshot:
         return _run_screenshot(path, screenshot)
-    location = path if path is not None else default_register_path()
+    location = _chosen(path) or default_register_path()
     instance = SingleInstance(server_name(location))
     if instance.notify_running():
         common.show_info(None, already_open_text(), tr("CĐS Desk"))
@@ -82,7 +117,10 @@ def run(path: Path | None, screenshot: str | None = None) -> int:
         common.show_error(None, str(exc), tr("Không mở được sổ đăng ký"))
         return 2
     with lock:
-        window = open_window(path)
+        try:
+            window = open_window(path)
+        except StartCancelled:
+            return 0
         if window is None:
             return 2
         instance.listen()
@@ -96,14 +134,15 @@ def run(path: Path | None, screenshot: str | None = None) -> int:
     return code
 
 
-def open_window(path: Path | None) -> MainWindow | None:
+def open_window(path: str | Path | None) -> MainWindow | None:
     """The window on a checked register, or None after telling the user why not.
 
     The caller holds the register's lock.
     """
     try:
         register_path = ensure_register(path)
-        if not check_at_start(register_path):
+        # A server register is checked by its server; a file is checked here.
+        if isinstance(register_path, Path) and not check_at_start(register_path):
             return None
         return MainWindow(register_path)
     except CdsError as exc:
@@ -171,9 +210,9 @@ def add_to_file_menu(window: MainWindow, action: QAction) -> None:
             return
 
 
-def _run_screenshot(path: Path | None, screenshot: str) -> int:
+def _run_screenshot(path: str | Path | None, screenshot: str) -> int:
     try:
-        register_path = ensure_register(path)
+        register_path = ensure_register(path, ask=False)
         # A screenshot shows the default layout and leaves the user's settings alone.
         window = MainWindow(register_path, settings=_scratch_settings())
     except CdsError as exc:

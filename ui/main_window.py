@@ -22,6 +22,8 @@ from cdsdesk.storage.db import Register
 from ui import settings as S
 from ui.dialogs import common
 from ui.dialogs.attention import AttentionPanel
+from ui.dialogs.first_start import agency_settings_action
+from ui.dialogs.help_dialogs import HelpController
 from ui.export_runner import ExportController
 from ui.import_flow import ImportFlow
 from ui.operations import Change, Operations
@@ -41,10 +43,10 @@ class MainWindow(QMainWindow):
     def __init__(self, db_path: Path | str, settings: QSettings | None = None) -> None:
         super().__init__()
         self.register = Register(db_path)
-        self.db_path = Path(db_path)
+        self.db_path = self.register.path or Path(".")  # a server register has no file
         self.store = settings or QSettings()
         self.ops = Operations(self.register, self)
-        self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.db_path.name))
+        self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.register.display_name))
         self.setAcceptDrops(True)
 
         self.unit_panel = UnitPanel(self.ops, self)
@@ -135,7 +137,8 @@ class MainWindow(QMainWindow):
         self.round_action.setIconText(tr("Giao ban quý"))
         self.attention_action = self._action(tr("Việc cần chú ý hôm nay"), self.show_attention)
         self.quit_action = self._action(tr("Thoát"), self.close, QKeySequence.StandardKey.Quit)
-        self.about_action = self._action(tr("Giới thiệu CĐS Desk"), self.about)
+        self.help = HelpController(self, self.register.path or self.register.url)
+        self.agency_action = agency_settings_action(self, self.register)
 
         self.imports = ImportFlow(self, self.ops)
         self.addActions(self.imports.actions())
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.imports.import_action)
         file_menu.addAction(self.imports.paste_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.agency_action)
         file_menu.addAction(self.quit_action)
         edit = menu.addMenu(tr("&Sửa"))
         for action in (self.undo_action, self.redo_action):
@@ -177,7 +181,7 @@ class MainWindow(QMainWindow):
         tools = menu.addMenu(tr("&Công cụ"))
         tools.addAction(self.round_action)
         help_menu = menu.addMenu(tr("Trợ &giúp"))
-        help_menu.addAction(self.about_action)
+        help_menu.addActions(self.help.actions())
 
         toolbar = self.addToolBar(tr("Thanh công cụ"))
         toolbar.setObjectName("mainToolbar")
@@ -343,17 +347,6 @@ class MainWindow(QMainWindow):
     def show_attention(self) -> None:
         self.attention.reload()
         self.attention.show()
-
-    def about(self) -> None:
-        from cdsdesk import __version__
-
-        common.show_info(
-            self,
-            tr(
-                "CĐS Desk {version}\nSổ theo dõi nhiệm vụ chuyển đổi số.\n\nSổ đăng ký: {path}"
-            ).format(version=__version__, path=self.db_path.resolve()),
-            tr("Giới thiệu"),
-        )
 
     # -- view -----------------------------------------------------------------
 

@@ -7,7 +7,6 @@ existing file, a consistent copy of it is saved beside it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,11 +66,11 @@ def upgrade(register: Register, revision: str = "head") -> Path | None:
         return None
     backup = None
     if current is not None and register.path is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = register.path.with_name(
-            f"{register.path.name}.truoc-nang-cap-{current}-{stamp}.bak"
-        )
-        register.backup_to(backup)
+        # A verified copy in the backup folder, kept by the rotation like the others.
+        from cdsdesk.storage import backup as backups
+
+        target = backups.new_backup_path(register.path, backups.Reason.BEFORE_MIGRATION)
+        backup = backups.backup_register(register.path, target)
     with register.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -72,7 +72,7 @@ def test_search_without_diacritics(qtbot: Any, window: MainWindow) -> None:
     rows = window.task_panel.model.rows()
     assert len(rows) < every
     assert any("cơ sở dữ liệu" in r.content for r in rows)
-    assert "Hiển thị {}/{}".format(len(rows), every) in window.count_label.text()
+    assert f"Hiển thị {len(rows)}/{every}" in window.count_label.text()
 
 
 def test_every_overdue_task_of_one_unit(qtbot: Any, window: MainWindow) -> None:
