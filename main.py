@@ -26,6 +26,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="check that this copy carries everything it needs (exit code 0 or 1)",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo register (written to the data folder the first time)",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
 
@@ -46,8 +51,22 @@ def main(argv: list[str] | None = None) -> int:
         return run_selftest(extra_steps=[Step(tr("Dựng cửa sổ chính"), _build_window)])
     from ui.app import run
 
+    if args.demo and not args.db:
+        args.db = str(_demo_register())
     # A file path or a postgresql:// address: passed on as written.
     return run(args.db, screenshot=args.screenshot)
+
+
+def _demo_register() -> object:
+    """The demo register beside the user's own, written once (never over their data)."""
+    from cdsdesk.demo import write_demo
+    from cdsdesk.storage.db import Register, default_register_path
+
+    path = default_register_path().with_name("so-mau.cdsdb")
+    if not path.exists():
+        with Register(path) as register:
+            write_demo(register)
+    return path
 
 
 def _build_window(ctx: SelfTestContext) -> str:
