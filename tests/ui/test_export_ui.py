@@ -291,9 +291,14 @@ def test_an_unexpected_failure_is_reported_without_a_traceback(
 def test_dialog_names_the_file_and_keeps_a_bad_folder_inline(
     qtbot: QtBot, window: Window, demo: Register, tmp_path: Path, no_blocking_dialogs: list[Any]
 ) -> None:
-    dialog = ExportDialog(ExportKind.REPORT, demo, window.controller.defaults(), window.main)
+    defaults = window.controller.defaults()
+    dialog = ExportDialog(ExportKind.REPORT, demo, defaults, window.main)
     qtbot.addWidget(dialog)
-    assert dialog.quarter() == export_dialog.previous_quarter(date.today())
+    # The quarter the window is looking at: ending on its as-of day, else the last finished.
+    seen = min(defaults.as_of, date.today())
+    expected = Quarter.of(seen) if seen == Quarter.of(seen).end else (
+        export_dialog.previous_quarter(seen))
+    assert dialog.quarter() == expected
     dialog.set_quarter(Q1)
     assert dialog.as_of() == AS_OF
     assert Path(dialog.path_edit.text()) == tmp_path / "Bao-cao-quy-I-2024.docx"

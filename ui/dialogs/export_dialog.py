@@ -353,7 +353,10 @@ class ExportDialog(QDialog):
         for quarter in quarter_choices(min(years, default=self._today.year - 1), self._today):
             label = quarter.label
             self.quarter_combo.addItem(label[:1].upper() + label[1:], quarter.code)
-        last = previous_quarter(self._today)
+        # The quarter the window is looking at: the one ending on its as-of day, else
+        # the last one finished by then.
+        seen = min(self.defaults.as_of, self._today)
+        last = Quarter.of(seen) if seen == Quarter.of(seen).end else previous_quarter(seen)
         self.quarter_combo.setCurrentIndex(max(self.quarter_combo.findData(last.code), 0))
         self.quarter_combo.currentIndexChanged.connect(self._quarter_changed)
         self._add_row(tr("&Quý:"), self.quarter_combo)
