@@ -11,9 +11,16 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
+from cdsdesk.domain.enums import StatusClass
 from cdsdesk.errors import CdsError
 from cdsdesk.services.calendar import tasks_due_on
 from cdsdesk.services.queries import TaskRow
@@ -22,8 +29,6 @@ from cdsdesk.storage.db import Register
 from ui import settings as S
 from ui.dialogs import common
 from ui.dialogs.attention import AttentionPanel
-from ui.dialogs.first_start import agency_settings_action
-from ui.dialogs.help_dialogs import HelpController
 from ui.export_runner import ExportController
 from ui.import_flow import ImportFlow
 from ui.operations import Change, Operations
@@ -43,10 +48,10 @@ class MainWindow(QMainWindow):
     def __init__(self, db_path: Path | str, settings: QSettings | None = None) -> None:
         super().__init__()
         self.register = Register(db_path)
-        self.db_path = self.register.path or Path(".")  # a server register has no file
+        self.db_path = Path(db_path)
         self.store = settings or QSettings()
         self.ops = Operations(self.register, self)
-        self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.register.display_name))
+        self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.db_path.name))
         self.setAcceptDrops(True)
 
         self.unit_panel = UnitPanel(self.ops, self)
@@ -74,7 +79,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_settings()
-        self.reload_all()
+        self.task_panel.reload()  # the other panels loaded themselves
         self._restore_document_and_quarter()
 
     # -- wiring ---------------------------------------------------------------
@@ -137,8 +142,7 @@ class MainWindow(QMainWindow):
         self.round_action.setIconText(tr("Giao ban quý"))
         self.attention_action = self._action(tr("Việc cần chú ý hôm nay"), self.show_attention)
         self.quit_action = self._action(tr("Thoát"), self.close, QKeySequence.StandardKey.Quit)
-        self.help = HelpController(self, self.register.path or self.register.url)
-        self.agency_action = agency_settings_action(self, self.register)
+        self.about_action = self._action(tr("Giới thiệu CĐS Desk"), self.about)
 
         self.imports = ImportFlow(self, self.ops)
         self.addActions(self.imports.actions())
@@ -147,7 +151,6 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.imports.import_action)
         file_menu.addAction(self.imports.paste_action)
         file_menu.addSeparator()
-        file_menu.addAction(self.agency_action)
         file_menu.addAction(self.quit_action)
         edit = menu.addMenu(tr("&Sửa"))
         for action in (self.undo_action, self.redo_action):
@@ -181,7 +184,7 @@ class MainWindow(QMainWindow):
         tools = menu.addMenu(tr("&Công cụ"))
         tools.addAction(self.round_action)
         help_menu = menu.addMenu(tr("Trợ &giúp"))
-        help_menu.addActions(self.help.actions())
+        help_menu.addAction(self.about_action)
 
         toolbar = self.addToolBar(tr("Thanh công cụ"))
         toolbar.setObjectName("mainToolbar")
@@ -252,8 +255,9 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, counts: tuple[list[TaskRow], list[TaskRow]]) -> None:
         shown, every = counts
-        overdue = sum(1 for r in shown if r.status_class and r.status_class.value == "open_overdue")
-        soon = sum(1 for r in shown if r.due_soon)
+        late = StatusClass.OPEN_OVERDUE
+        overdue = sum([r.status_class is late for r in shown])
+        soon = sum([r.due_soon for r in shown])
         self.count_label.setText(
             tr("Hiển thị {shown}/{total} nhiệm vụ · {overdue} quá hạn · {soon} sắp đến hạn").format(
                 shown=len(shown), total=len(every), overdue=overdue, soon=soon
@@ -347,6 +351,17 @@ class MainWindow(QMainWindow):
     def show_attention(self) -> None:
         self.attention.reload()
         self.attention.show()
+
+    def about(self) -> None:
+        from cdsdesk import __version__
+
+        common.show_info(
+            self,
+            tr(
+                "CĐS Desk {version}\nSổ theo dõi nhiệm vụ chuyển đổi số.\n\nSổ đăng ký: {path}"
+            ).format(version=__version__, path=self.db_path.resolve()),
+            tr("Giới thiệu"),
+        )
 
     # -- view -----------------------------------------------------------------
 

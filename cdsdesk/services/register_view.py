@@ -6,12 +6,15 @@ facts, roles and shown status, with sub-tasks judged through their children.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, UnitRole
@@ -120,39 +123,53 @@ def _day(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+class _Days(dict):  # type: ignore[type-arg]
+    """Text dates parsed once each: a register has a few thousand distinct days, not 100,000."""
+
+    def __missing__(self, key: object) -> date | None:
+        value = _day(key)
+        self[key] = value
+        return value
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Bulk loads create 100,000s of objects that all live on: the cyclic collector would
+    rescan them again and again (about a third of the load time) and find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView:
+    with _no_gc():
+        return _load_view(session, as_of, due_soon_days)
+
+
+def _load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView:
     """Read every task's facts in a few plain queries (no ORM objects: this is the hot path)."""
     conn = session.connection()
+    day = _Days()
+    day[None] = None
     extensions: dict[int, list[ExtensionFact]] = defaultdict(list)
     for task_id, decided, new in conn.exec_driver_sql(
         "SELECT task_id, decided_on, new_deadline FROM task_extensions"
     ):
-        extensions[task_id].append(ExtensionFact(_day(decided), _day(new)))  # type: ignore[arg-type]
+        extensions[task_id].append(ExtensionFact(day[decided], day[new]))
     occurrences: dict[int, dict[date, date | None]] = defaultdict(dict)
     for task_id, start, done in conn.exec_driver_sql(
         "SELECT task_id, period_start, completed_on FROM task_occurrences"
     ):
-        occurrences[task_id][_day(start)] = _day(done)  # type: ignore[index]
+        occurrences[task_id][day[start]] = day[done]
     tasks: dict[int, TaskEntry] = {}
+    status_of, kind_of, rec_of = _STATUS, _KIND, _RECURRENCE
     for (
-        tid,
-        parent_id,
-        document_id,
-        ref,
-        content,
-        search_text,
-        group,
-        status,
-        kind,
-        deadline,
-        original,
-        recurrence,
-        assigned,
-        completed,
-        cancelled,
-        deadline_text,
-        urgent,
-        order,
+        tid, parent_id, document_id, ref, content, search_text, group, status, kind, deadline,
+        original, recurrence, assigned, completed, cancelled, deadline_text, urgent, order,
         version,
     ) in conn.exec_driver_sql(
         "SELECT id, parent_id, document_id, ref, content, search_text, task_group, status,"
@@ -160,41 +177,22 @@ def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView
         " cancelled_on, deadline_text, urgent, sort_order, version FROM tasks"
     ):
         facts = TaskFacts(
-            _STATUS[status],
-            _KIND[kind],
-            _day(deadline),
-            _day(original),
-            _RECURRENCE[recurrence] if recurrence else None,
-            _day(assigned),
-            _day(completed),
-            _day(cancelled),
-            tuple(extensions[tid]) if tid in extensions else (),
+            status_of[status], kind_of[kind], day[deadline], day[original],
+            rec_of[recurrence] if recurrence else None, day[assigned], day[completed],
+            day[cancelled], tuple(extensions[tid]) if tid in extensions else (),
             occurrences.get(tid),
         )
         tasks[tid] = TaskEntry(
-            tid,
-            parent_id,
-            document_id,
-            ref,
-            content,
-            search_text,
-            group,
-            facts,
-            deadline_text,
-            bool(urgent),
-            order,
-            version,
-            [],
-            [],
-            [],
-            [],
+            tid, parent_id, document_id, ref, content, search_text, group, facts,
+            deadline_text, bool(urgent), order, version, [], [], [], [],
         )
     for entry in tasks.values():
         if entry.parent_id is not None and entry.parent_id in tasks:
             tasks[entry.parent_id].children.append(entry.id)
-    _load_roles(session, tasks)
-    _load_last_notes(session, tasks, as_of)
-    _judge(tasks, as_of, due_soon_days)
+    top_down = _top_down(tasks)
+    _load_roles(conn, tasks, top_down)
+    _load_last_notes(conn, tasks, as_of, day)
+    _judge(tasks, top_down, as_of, due_soon_days)
     units = conn.exec_driver_sql("SELECT id, name, short_name FROM units").all()
     docs = conn.exec_driver_sql("SELECT id, number, doc_type, issuer_code FROM documents").all()
     return RegisterView(
@@ -208,9 +206,9 @@ def load_view(session: Session, as_of: date, due_soon_days: int) -> RegisterView
     )
 
 
-def _load_roles(session: Session, tasks: dict[int, TaskEntry]) -> None:
+def _load_roles(conn: Connection, tasks: dict[int, TaskEntry], top_down: list[TaskEntry]) -> None:
     lead, cooperating = UnitRole.LEAD.value, UnitRole.COOPERATING.value
-    for task_id, unit_id, role in session.connection().exec_driver_sql(
+    for task_id, unit_id, role in conn.exec_driver_sql(
         "SELECT task_id, unit_id, role FROM task_units ORDER BY task_id, position"
     ):
         entry = tasks.get(task_id)
@@ -223,8 +221,10 @@ def _load_roles(session: Session, tasks: dict[int, TaskEntry]) -> None:
         else:
             entry.informed_ids.append(unit_id)
     # A sub-task with no unit of its own answers through its parent's units.
-    for entry in _top_down(tasks):
-        parent = tasks.get(entry.parent_id) if entry.parent_id is not None else None
+    for entry in top_down:
+        if entry.parent_id is None:
+            continue
+        parent = tasks.get(entry.parent_id)
         if parent and not (entry.lead_ids or entry.cooperating_ids or entry.informed_ids):
             entry.lead_ids = list(parent.lead_ids)
             entry.cooperating_ids = list(parent.cooperating_ids)
@@ -241,10 +241,12 @@ def _top_down(tasks: dict[int, TaskEntry]) -> list[TaskEntry]:
     return order
 
 
-def _load_last_notes(session: Session, tasks: dict[int, TaskEntry], as_of: date) -> None:
+def _load_last_notes(
+    conn: Connection, tasks: dict[int, TaskEntry], as_of: date, day: _Days
+) -> None:
     """Only the newest note of each task written by ``as_of``: a report as of a quarter's
     end quotes the progress known then, and start-up must not carry every note."""
-    for task_id, noted_on, note in session.connection().execute(
+    for task_id, noted_on, note in conn.execute(
         text(
             "SELECT task_id, noted_on, text FROM ("
             " SELECT task_id, noted_on, text, ROW_NUMBER() OVER ("
@@ -255,12 +257,14 @@ def _load_last_notes(session: Session, tasks: dict[int, TaskEntry], as_of: date)
     ):
         entry = tasks.get(task_id)
         if entry is not None:
-            entry.last_note_on = _day(noted_on)
+            entry.last_note_on = day[noted_on]
             entry.last_note = note
 
 
-def _judge(tasks: dict[int, TaskEntry], as_of: date, due_soon_days: int) -> None:
-    for entry in reversed(_top_down(tasks)):
+def _judge(
+    tasks: dict[int, TaskEntry], top_down: list[TaskEntry], as_of: date, due_soon_days: int
+) -> None:
+    for entry in reversed(top_down):
         if entry.children:
             entry.shown = combine_children(tasks[c].shown for c in entry.children)
             if entry.facts.status is StoredStatus.CANCELLED:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from cdsdesk.domain.enums import DeadlineKind, StatusClass
 from cdsdesk.services.queries import TaskQuery, TaskRow, filter_rows
-from cdsdesk.textvi import format_date, parse_roman, sort_key
+from cdsdesk.textvi import fold, format_date, parse_roman, sort_key
 from ui.models.base import RowsTableModel
 
 COL_REF = 0
@@ -80,6 +82,7 @@ STATUS_ORDER = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def natural_key(ref: str) -> tuple[tuple[int, int, str], ...]:
     """ "II.2.10" after "II.2.9": numbers compare as numbers, Roman numerals too."""
     parts = []
@@ -127,14 +130,17 @@ class TaskTableModel(RowsTableModel[TaskRow]):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._sort_cache: dict[int, dict[int, Any]] = {}
+        self._search_key: object = None
+        self._found: dict[tuple[str, ...], list[TaskRow]] = {}
 
     # -- data in ------------------------------------------------------------
 
-    def set_all_rows(self, rows: list[TaskRow]) -> None:
+    def set_all_rows(self, rows: list[TaskRow], refilter: bool = True) -> None:
         """New data from the register (after an edit, F5 or a new as-of day)."""
         self._all = rows
         self._sort_cache.clear()
-        self._refilter()
+        if refilter:
+            self._refilter()
 
     def set_filter(self, query: TaskQuery, units: set[int] | None) -> None:
         self._query = query
@@ -143,22 +149,55 @@ class TaskTableModel(RowsTableModel[TaskRow]):
 
     def _refilter(self) -> None:
         self.beginResetModel()
-        self._rows = self._arrange(filter_rows(self._all, self._query, self._units))
+        self._rows = self._arrange(self._filtered())
         self.endResetModel()
+
+    def _filtered(self) -> list[TaskRow]:
+        """Typing narrows what the previous keystroke found; Backspace finds it again.
+
+        Results are remembered per search text while every other filter stays the
+        same; any other change (data, unit, status...) starts afresh.
+        """
+        query, units = self._query, self._units
+        rest = (replace(query, search=""), frozenset(units) if units is not None else None,
+                id(self._all))
+        words = tuple(fold(query.search).split())
+        if rest != self._search_key:
+            self._search_key = rest
+            self._found = {(): filter_rows(self._all, replace(query, search=""), units)}
+        found = self._found.get(words)
+        if found is None:
+            base, done = self._found[()], ()
+            for old, rows in self._found.items():
+                if len(rows) < len(base) and all(any(o in w for w in words) for o in old):
+                    base, done = rows, old  # each old word is inside a new one: a subset
+            todo = " ".join(w for w in words if w not in done)
+            found = filter_rows(base, TaskQuery(search=todo))
+            if len(self._found) > 64:
+                self._found = {(): self._found[()]}
+            self._found[words] = found
+        return found
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
         self._sort_order = order
         self.layoutAboutToBeChanged.emit()
-        old = [self.index(r, 0) for r in range(len(self._rows))]
-        ids = [row.id for row in self._rows]
+        # Only the indexes someone holds (selection, current) move: usually a handful.
+        old = self.persistentIndexList()
+        held = [(index, self._rows[index.row()].id) for index in old]
         self._rows = self._arrange(self._rows)
-        where = {row.id: i for i, row in enumerate(self._rows)}
-        self.changePersistentIndexList(old, [self.index(where[tid], 0) for tid in ids])
+        if held:
+            where = {row.id: i for i, row in enumerate(self._rows)}
+            self.changePersistentIndexList(
+                [index for index, _ in held],
+                [self.index(where[tid], index.column()) for index, tid in held],
+            )
         self.layoutChanged.emit()
 
     def _arrange(self, rows: list[TaskRow]) -> list[TaskRow]:
         """Tree order; with a sort column, siblings sorted by it."""
+        if self._sort_column < 0:
+            return rows  # filtering keeps the register's tree order: nothing to do
         present = {row.id for row in rows}
         children: dict[int | None, list[TaskRow]] = {}
         for row in rows:

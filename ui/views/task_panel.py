@@ -195,7 +195,7 @@ class TaskPanel(QWidget):
         self._reload_documents()
         rows = query_tasks(self.register, TaskQuery(as_of=self.as_of))
         self._reload_quarters(rows)
-        self.model.set_all_rows(rows)
+        self.model.set_all_rows(rows, refilter=False)
         self.apply_filters()
         if current is not None:
             self.select_task(current)
@@ -217,7 +217,7 @@ class TaskPanel(QWidget):
     def _reload_quarters(self, rows: list[TaskRow]) -> None:
         chosen = self.quarter_combo.currentData()
         quarters = sorted(
-            {Quarter.of(r.deadline) for r in rows if r.deadline},
+            {Quarter.of(day) for day in {r.deadline for r in rows} if day},
             key=lambda q: (q.year, q.number),
             reverse=True,
         )
