@@ -10,6 +10,7 @@ import contextlib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ _USAGE_MESSAGES = [
     ),
     (re.compile(r"argument (\S+): expected one argument"), "tham số {0} cần một giá trị"),
     (
-        re.compile(r"argument (\S+): invalid int value: '?([^']*)'?"),
+        re.compile(r"argument (\S+): invalid (?:int|_id_arg) value: '?([^']*)'?"),
         "tham số {0} cần một số nguyên, không phải “{1}”",
     ),
 ]
@@ -60,6 +61,17 @@ def _vietnamese_usage(message: str) -> str:
         if match:
             return tr(template).format(*match.groups())
     return message
+
+
+def _id_arg(text: str) -> int:
+    """A record id: a whole number the register can hold."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(text) from exc
+    if not 1 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(text)
+    return value
 
 
 def _date_arg(text: str | None) -> date | None:
@@ -149,7 +161,7 @@ def _add_export_parser(sub: Any) -> None:
             )
 
     notice = kinds.add_parser("notice", help=tr("thông báo kết luận từ một văn bản"))
-    notice.add_argument("--document", type=int, required=True, metavar="ID")
+    notice.add_argument("--document", type=_id_arg, required=True, metavar="ID")
     output(notice, "docx|pdf")
     report = kinds.add_parser("report", help=tr("báo cáo kết quả quý"))
     report.add_argument(
@@ -166,7 +178,7 @@ def _add_export_parser(sub: Any) -> None:
     )
     report.add_argument(
         "--issued",
-        type=int,
+        type=_id_arg,
         metavar="ID",
         help=tr("xuất lại báo cáo đã phát hành, từ số liệu đã chốt"),
     )
@@ -489,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         COMMANDS[args.command](args)
     except CdsError as exc:
-        print(tr("Lỗi: {message}").format(message=exc), file=sys.stderr)
+        print(one_line(tr("Lỗi: {message}").format(message=exc)), file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
         print(
@@ -509,6 +521,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_ERROR
     return 0
+
+
+def one_line(message: str) -> str:
+    """An error is one line: line breaks and control characters are shown escaped."""
+    out = []
+    for ch in message.rstrip("\n"):
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _log_unexpected() -> Path:
@@ -532,4 +555,4 @@ def _utf8_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
-                reconfigure(encoding="utf-8")
+                reconfigure(encoding="utf-8", errors="backslashreplace")

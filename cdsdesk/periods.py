@@ -90,4 +90,9 @@ def parse_quarter(text: str) -> Quarter:
         raise ValidationError(
             tr("Quý không hợp lệ: “{text}” (dùng dạng 2024-Q1).").format(text=text)
         )
-    return Quarter(int(match.group(1)), int(match.group(2)))
+    year = int(match.group(1))
+    if not 1900 <= year <= 2999:
+        raise ValidationError(
+            tr("Quý không hợp lệ: “{text}” (năm phải từ 1900 đến 2999).").format(text=text)
+        )
+    return Quarter(year, int(match.group(2)))

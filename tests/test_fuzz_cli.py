@@ -95,11 +95,11 @@ NASTY = [
 # so that this fuzzer guards everything else meanwhile. When a bug is fixed, remove
 # its xfail mark and set its entry here to False: the fuzzer then covers it too.
 KNOWN_BUGS = {
-    "non-utf8 bytes": True,  # test_bytes_that_are_not_utf8_in_an_argument
-    "line breaks": True,  # test_an_error_is_one_line_even_when_the_input_has_line_breaks
-    "huge ids": True,  # test_an_id_too_big_for_the_register_is_refused_clearly
-    "quarter years": True,  # test_a_quarter_in_year_0_or_9999_is_refused_clearly
-    "export over the register": True,  # test_an_export_never_overwrites_the_register
+    "non-utf8 bytes": False,  # test_bytes_that_are_not_utf8_in_an_argument
+    "line breaks": False,  # test_an_error_is_one_line_even_when_the_input_has_line_breaks
+    "huge ids": False,  # test_an_id_too_big_for_the_register_is_refused_clearly
+    "quarter years": False,  # test_a_quarter_in_year_0_or_9999_is_refused_clearly
+    "export over the register": False,  # test_an_export_never_overwrites_the_register
 }
 # What a command line can carry: no NUL (no OS passes one). Lone surrogates are how
 # Python hands over bytes that are not UTF-8 (a file name in an old code page).
@@ -444,15 +444,6 @@ def test_the_named_bad_arguments(arena: Arena, argv: list[str]) -> None:
 # --- bad bytes, line breaks, huge ids: known bugs -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cli._utf8_streams reconfigures stderr/stdout with encoding='utf-8' only, which resets "
-        "errors to 'strict': an argument with bytes that are not UTF-8 (a surrogate escape on "
-        "Linux) makes printing the error raise UnicodeEncodeError — a traceback and exit 1. "
-        "Fix: reconfigure(encoding='utf-8', errors='backslashreplace')."
-    ),
-)
 @fuzz_settings(20)
 @given(
     value=st.text(st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF), min_size=1, max_size=3)
@@ -463,14 +454,6 @@ def test_bytes_that_are_not_utf8_in_an_argument(arena: Arena, value: str) -> Non
     arena.run(["tasks", "--as-of", value])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "An argument containing a line break is echoed into the error message, so the error "
-        "takes two lines instead of one. Fix in cli.main: print the message with control "
-        "characters escaped (e.g. each Cc/Zl/Zp character as its \\n, \\x1b, \\u2028 escape)."
-    ),
-)
 @fuzz_settings(20)
 @given(
     before=st.sampled_from(["2024", "31/02", ""]),
@@ -484,14 +467,6 @@ def test_an_error_is_one_line_even_when_the_input_has_line_breaks(
     assert len(err.splitlines()) == 1, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "--document / --issued accept any int; one past SQLite's 64-bit range raises "
-        "OverflowError in the query ('Lỗi không mong đợi'). Fix in cli.py: a type for ids "
-        "that refuses values outside 1..2**63-1 with a Vietnamese message."
-    ),
-)
 @fuzz_settings(20)
 @given(big=st.integers(2**63, 10**30))
 @example(big=99999999999999999999)
@@ -505,9 +480,6 @@ def test_an_id_too_big_for_the_register_is_refused_clearly(arena: Arena, big: in
         assert code == 2 and "không mong đợi" not in err, err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the same bug as test_bytes_that_are_not_utf8_in_an_argument"
-)
 def test_bytes_that_are_not_utf8_in_a_real_process(tmp_path: Path, demo_file: Path) -> None:
     """The same, as an officer's shell would run it: never a traceback on screen."""
     db = tmp_path / "so.cdsdb"
@@ -525,15 +497,6 @@ def test_bytes_that_are_not_utf8_in_a_real_process(tmp_path: Path, demo_file: Pa
     assert done.returncode == 2 and done.stderr.startswith("Lỗi: ".encode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "periods.parse_quarter takes any four-digit year; the report then builds the next or "
-        "previous quarter and date() raises ValueError for year 0 or 10000 ('Lỗi không mong "
-        "đợi'). Fix in cdsdesk/periods.py: refuse years outside textvi's 1900..2999, as "
-        "parse_date does, with a Vietnamese message."
-    ),
-)
 @pytest.mark.parametrize("quarter", ["0000-Q1", "9999-Q3", "9999-Q4"])
 def test_a_quarter_in_year_0_or_9999_is_refused_clearly(arena: Arena, quarter: str) -> None:
     out = str(arena.places.out / "r.pdf")
@@ -541,16 +504,6 @@ def test_a_quarter_in_year_0_or_9999_is_refused_clearly(arena: Arena, quarter: s
     assert code == 2 and "không mong đợi" not in err, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "An export whose --out is the register itself replaces the register with the "
-        "document (os.replace in exporting.api.write_atomically): every task is lost. "
-        "Fix in cdsdesk/exporting/api.py: refuse an output path that resolves to the "
-        "register's file (or its -wal/-shm/-journal companions) with a Vietnamese "
-        "ExportError, for every export (the window's export dialog goes through it too)."
-    ),
-)
 @pytest.mark.parametrize(
     "argv",
     [
@@ -663,15 +616,6 @@ def test_an_empty_file_becomes_a_new_register(
     assert "0 nhiệm vụ" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "An SQLite database of another program (tables, no alembic_version) is taken for a "
-        "new register: the migrations add our tables to it (or fail half-way with 'Lỗi không "
-        "mong đợi' when a table name clashes). Fix in cdsdesk/storage/db.py: before migrating "
-        "a file, refuse one that has tables but no alembic_version (integrity.Finding.FOREIGN)."
-    ),
-)
 @pytest.mark.parametrize("table", ["moz_places", "tasks"])
 def test_another_programs_sqlite_database_is_refused_and_left_untouched(
     table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -519,15 +519,6 @@ def _seconds(work: Callable[[], object], runs: int = 2) -> float:
     return best
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "reading.clean_text strips line ends with re.compile(r'[ \\t]+$', re.MULTILINE): on a "
-        "run of n spaces or tabs not at a line end the engine retries from every position, "
-        "O(n²): 20,000 spaces take 3 s, 200,000 (one line of a 20 MB file) hours. Fix: "
-        "'\\n'.join(line.rstrip(' \\t') for line in text.split('\\n'))."
-    ),
-)
 def test_a_long_run_of_blanks_is_cleaned_in_linear_time() -> None:
     text = " \t\u00a0" * 3_500 + "a"  # 10,500 blanks: 0.7 s today, a millisecond when linear
     assert _seconds(lambda: text_from_paste(text), runs=1) < 0.15

@@ -89,12 +89,34 @@ def export_letter(
     return render(build_letter(register, unit_id, as_of=as_of), fmt, out)
 
 
+def _is_database(path: Path) -> bool:
+    """An export never replaces a register or the journal files beside one."""
+    candidates = [path]
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(suffix):
+            candidates.append(path.with_name(path.name[: -len(suffix)]))
+    for candidate in candidates:
+        try:
+            with candidate.open("rb") as handle:
+                if handle.read(16) == b"SQLite format 3\x00":
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def write_atomically(out: Path, write: Callable[[Path], object]) -> Path:
     out = out.expanduser()
     if out.is_dir():
         raise ExportError(tr("“{path}” là một thư mục; hãy ghi rõ tên tệp.").format(path=out))
     if not out.parent.exists():
         raise ExportError(tr("Thư mục “{path}” không tồn tại.").format(path=out.parent))
+    if _is_database(out):
+        raise ExportError(
+            tr("“{path}” là một sổ đăng ký (hoặc tệp đi kèm của nó); xuất ra tệp khác.").format(
+                path=out
+            )
+        )
     handle, name = tempfile.mkstemp(prefix=".cdsdesk-", suffix=out.suffix, dir=out.parent)
     os.close(handle)
     tmp = Path(name)

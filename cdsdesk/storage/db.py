@@ -408,6 +408,28 @@ def _check_sqlite_file(path: Path) -> None:
                 "Tệp “{path}” không phải là sổ đăng ký CĐS Desk (không phải cơ sở dữ liệu SQLite)."
             ).format(path=path)
         )
+    if _foreign_database(path):
+        raise RegisterError(
+            tr(
+                "Tệp “{path}” là cơ sở dữ liệu của một chương trình khác, không phải sổ đăng ký "
+                "CĐS Desk; chương trình không mở và không sửa nó."
+            ).format(path=path)
+        )
+
+
+def _foreign_database(path: Path) -> bool:
+    """Tables but no schema revision: another program's database (read-only look)."""
+    from cdsdesk.storage.integrity import connect_readonly
+
+    try:
+        con = connect_readonly(path)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False  # damaged or locked: the open itself reports it
+    return bool(names) and "alembic_version" not in names
 
 
 def timestamp() -> str:

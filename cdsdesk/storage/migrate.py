@@ -79,6 +79,13 @@ def upgrade(register: Register, revision: str = "head") -> Path | None:
     current_fast = current_revision(register)
     if revision == "head" and current_fast is not None and current_fast == head_from_scripts():
         return None
+    if current_fast is None and _has_tables(register):
+        raise RegisterError(
+            tr(
+                "Tệp này là cơ sở dữ liệu của một chương trình khác, không phải sổ đăng ký "
+                "CĐS Desk; chương trình không mở và không sửa nó."
+            )
+        )
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -106,6 +113,13 @@ def upgrade(register: Register, revision: str = "head") -> Path | None:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     return backup
+
+
+def _has_tables(register: Register) -> bool:
+    from sqlalchemy import inspect
+
+    with register.engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
 
 
 def _unknown(scripts: ScriptDirectory, revision: str) -> bool:
