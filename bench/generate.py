@@ -3,7 +3,7 @@ deadlines of every kind and progress notes. Written with bulk inserts (minutes m
 the rows follow the same rules as the services (folded search text, roles, versions,
 the original deadline kept when a deadline is extended).
 
-    python bench/generate.py --tasks 100000 --out /tmp/r100k.cdsdb [--units 200] [--seed 1]
+    python bench/generate.py --tasks 100000 --out r100k.cdsdb [--units 200] [--seed 1]
 
 What a register of N tasks holds (the same for a given N and seed):
 * ``units`` units in a tree: ten top-level bodies (departments, districts), the rest
