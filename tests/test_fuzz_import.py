@@ -524,17 +524,6 @@ def test_a_long_run_of_blanks_is_cleaned_in_linear_time() -> None:
     assert _seconds(lambda: text_from_paste(text), runs=1) < 0.15
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "parse_notice re-examines the whole paragraph so far for every line it joins to it "
-        "(structure.paragraphs → _continues → _heading_like / ends_terminal on the joined "
-        "text): lines ending in a comma make one paragraph and the work grows as n² — 1,000 "
-        "such lines take 14 s, 5,000 take 5 minutes (a long recipient list, or a PDF of "
-        "tables). Fix: judge the paragraph incrementally (keep its state, look at the new "
-        "line only) or cap the text examined."
-    ),
-)
 def test_a_paragraph_of_many_lines_is_parsed_in_linear_time() -> None:
     line = "Sở Khoa học và Công nghệ, Sở Nội vụ, Sở Tài chính,"
     small = "\n".join([line] * 60)

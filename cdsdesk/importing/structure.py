@@ -94,6 +94,12 @@ class Paragraph:
     text: str
     starts: list[tuple[int, int]]  # (offset in text, 1-based line number)
     marker: Marker | None
+    # Kept up to date line by line, so judging a long paragraph stays linear.
+    letters: int = 0
+    uppers: int = 0
+
+    def __post_init__(self) -> None:
+        self.letters, self.uppers = _letter_counts(self.text)
 
     @property
     def first_line(self) -> int:
@@ -114,15 +120,26 @@ class Paragraph:
     def add(self, line: str, number: int) -> None:
         self.starts.append((len(self.text) + 1, number))
         self.text = f"{self.text} {line}"
+        letters, uppers = _letter_counts(line)
+        self.letters += letters
+        self.uppers += uppers
 
     @property
     def body(self) -> str:
         return self.text[self.marker.end :] if self.marker else self.text
 
 
+def _letter_counts(text: str) -> tuple[int, int]:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters), sum(c.isupper() for c in letters)
+
+
 def ends_terminal(text: str) -> bool:
-    """Does ``text`` end a sentence (final punctuation, or a photo credit)?"""
-    stripped = text.rstrip(' *"”’)]')
+    """Does ``text`` end a sentence (final punctuation, or a photo credit)?
+
+    Only the tail matters: a credit is a few words, so a long paragraph costs no more.
+    """
+    stripped = text[-300:].rstrip(' *"”’)]')
     if not stripped:
         return False
     if stripped[-1] in _TERMINAL:
@@ -134,8 +151,7 @@ def ends_terminal(text: str) -> bool:
 def _heading_like(para: Paragraph) -> bool:
     if para.marker is not None and para.marker.kind in ("roman", "ocr_roman"):
         return True
-    letters = [c for c in para.text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return para.letters >= 4 and para.uppers >= 0.8 * para.letters
 
 
 def paragraphs(lines: Sequence[str]) -> list[Paragraph]:
