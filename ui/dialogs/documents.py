@@ -287,7 +287,9 @@ class DocumentDialog(QDialog):
         self.title_edit.setPlainText(info.title)
         self.meeting_edit.set_value(info.meeting_on)
         self.chair_edit.setText(info.chair)
+        self.chair_edit.setCursorPosition(0)  # a long name reads from its start
         self.signer_edit.setText(info.signer)
+        self.signer_edit.setCursorPosition(0)
         self.signer_title_edit.setPlainText(info.signer_title)
         self.recipients_edit.setPlainText("\n".join(info.recipients))
         self.original_view.setPlainText(info.original_text)

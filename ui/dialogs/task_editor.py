@@ -164,6 +164,8 @@ class TaskForm(QWidget):
         self.kind = QComboBox(objectName="deadlineKindCombo")
         for kind in DeadlineKind:
             self.kind.addItem(kind.label, kind.value)
+        # Wide enough for its longest choice ("Trong một khoảng thời gian").
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period_start = date_field("periodStartDate")
         self.deadline = date_field("deadlineDate")
         self.recurrence = QComboBox(objectName="recurrenceCombo")
