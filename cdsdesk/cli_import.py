@@ -145,6 +145,7 @@ def _summary(parsed: ParsedNotice, source: SourceText) -> str:
 
 def cmd_import(args: argparse.Namespace) -> None:
     from cdsdesk.importing import service
+    from cdsdesk.importing.apply import apply_plan
     from cdsdesk.importing.parser import parse_notice
     from cdsdesk.importing.reading import read_text
     from cdsdesk.services.units import list_units
@@ -175,7 +176,7 @@ def cmd_import(args: argparse.Namespace) -> None:
         if not args.yes and sys.stdin.isatty() and not _confirm(plan, existing is not None):
             print(tr("Đã hủy; chưa ghi gì vào sổ."))
             return
-        result = service.apply_plan(
+        result = apply_plan(
             register, plan, update_document_id=existing.id if existing is not None else None
         )
     print(_result_text(plan, result, created_new=existing is None and args.update))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cdsdesk.domain.enums import DeadlineKind, StoredStatus
 from cdsdesk.domain.models import Document, Task, Unit
 from cdsdesk.errors import CdsError, ValidationError
+from cdsdesk.importing.apply import apply_plan
 from cdsdesk.importing.parser import parse_notice
 from cdsdesk.importing.reading import read_text, text_from_paste
 from cdsdesk.importing.service import (
@@ -18,7 +19,6 @@ from cdsdesk.importing.service import (
     PlanTask,
     PlanUnit,
     UnitAction,
-    apply_plan,
     fill_from_existing,
     find_existing,
     plan_from_parsed,

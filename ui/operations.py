@@ -45,42 +45,9 @@ class Change:
 
 
 class _SnapshotCommand(QUndoCommand):
-    def __init__(
-        self,
-        ops: Operations,
-        name: str,
-        before: history.Snapshot,
-        after: history.Snapshot,
-        change: Change,
-    ) -> None:
-        super().__init__(name)
-        self._ops = ops
-        self._before = before
-        self._after = after
-        self._change = change
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the operation itself already ran
-            self._first = False
-            return
-        self._ops._restore_checked(
-            self._after,
-            self._change,
-            tr("Làm lại: {name}").format(name=self.text()),
-        )
-
-    def undo(self) -> None:
-        self._ops._restore_checked(
-            self._before,
-            self._change,
-            tr("Hoàn tác: {name}").format(name=self.text()),
-        )
-
-
-class _ImportCommand(QUndoCommand):
-    """An import touches documents, units and tasks: their snapshots are put back in an
-    order the foreign keys allow (documents, units, tasks to redo; the reverse to undo)."""
+    """Puts row snapshots back. Several snapshots (an import touches documents, units and
+    tasks) are restored in the order given to redo, the reverse order to undo, so the
+    foreign keys always hold."""
 
     def __init__(
         self,
@@ -98,15 +65,15 @@ class _ImportCommand(QUndoCommand):
         self._first = True
 
     def redo(self) -> None:
-        if self._first:  # the import itself already ran
+        if self._first:  # the operation itself already ran
             self._first = False
             return
         label = tr("Làm lại: {name}").format(name=self.text())
-        self._ops._restore_all(self._after, self._change, label)
+        self._ops._restore_checked(self._after, self._change, label)
 
     def undo(self) -> None:
         label = tr("Hoàn tác: {name}").format(name=self.text())
-        self._ops._restore_all(list(reversed(self._before)), self._change, label)
+        self._ops._restore_checked(list(reversed(self._before)), self._change, label)
 
 
 class Operations(QObject):
@@ -123,21 +90,22 @@ class Operations(QObject):
 
     # -- plumbing ---------------------------------------------------------
 
-    def _restore(self, snapshot: history.Snapshot, change: Change, label: str = "") -> None:
-        try:
-            history.restore(self.register, snapshot, label)
-        except CdsError as exc:
-            self.failed.emit(str(exc))
-        self.changed.emit(change)
+    def _versions(self, snapshots: list[history.Snapshot]) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for snapshot in snapshots:
+            versions.update(history.task_versions(self.register, snapshot))
+        return versions
 
-    def _restore_checked(self, snapshot: history.Snapshot, change: Change, label: str) -> None:
-        """Put ``snapshot`` back unless someone else saved its tasks since.
+    def _restore_checked(
+        self, snapshots: list[history.Snapshot], change: Change, label: str
+    ) -> None:
+        """Put ``snapshots`` back unless someone else saved their tasks since.
 
         On a shared register another officer may have saved a task after this
         window's edit; putting the old rows back would silently overwrite that.
         ``_known`` holds the version this window last wrote for each task.
         """
-        current = history.task_versions(self.register, snapshot)
+        current = self._versions(snapshots)
         if any(self._known.get(tid, version) != version for tid, version in current.items()):
             self.failed.emit(
                 tr(
@@ -146,17 +114,12 @@ class Operations(QObject):
                 )
             )
             return
-        self._restore(snapshot, change, label)
-        self._known.update(history.task_versions(self.register, snapshot))
-
-    def _restore_all(
-        self, snapshots: list[history.Snapshot], change: Change, label: str = ""
-    ) -> None:
         try:
             for snapshot in snapshots:
                 history.restore(self.register, snapshot, label)
         except CdsError as exc:
             self.failed.emit(str(exc))
+        self._known.update(self._versions(snapshots))
         self.changed.emit(change)
 
     def _run(
@@ -175,7 +138,7 @@ class Operations(QObject):
             before = history.Snapshot(before.kind, before.ids | new_ids, before.rows)
         after = take(before.ids)
         self._known.update(history.task_versions(self.register, after))
-        self.stack.push(_SnapshotCommand(self, name, before, after, change))
+        self.stack.push(_SnapshotCommand(self, name, [before], [after], change))
         self.changed.emit(change)
         return result
 
@@ -387,12 +350,12 @@ class Operations(QObject):
     def import_plan(
         self, plan: ImportPlan, *, update_document_id: int | None = None
     ) -> ImportResult:
-        """Write a reviewed import (``cdsdesk.importing.service.apply_plan``), undoably.
+        """Write a reviewed import (``cdsdesk.importing.apply.apply_plan``), undoably.
 
         Undo removes what the import added (the document, its new tasks, the units
         it created) and puts back what it changed; redo writes it all again.
         """
-        from cdsdesk.importing.service import apply_plan
+        from cdsdesk.importing.apply import apply_plan
         from cdsdesk.services.queries import TaskQuery, query_tasks
 
         doc_ids: set[int] = set()
@@ -432,7 +395,8 @@ class Operations(QObject):
             documents=True,
             task_ids=result.task_ids,
         )
-        self.stack.push(_ImportCommand(self, name, before, after, change))
+        self._known.update(self._versions(after))
+        self.stack.push(_SnapshotCommand(self, name, before, after, change))
         self.changed.emit(change)
         return result
 

@@ -3,7 +3,8 @@
 :func:`plan_from_parsed` turns what the parser read into an :class:`ImportPlan`
 of plain, editable values: the document's fields, one :class:`PlanTask` per
 item, and one :class:`UnitDecision` per unit name the register does not surely
-know. Nothing is written until :func:`apply_plan`, which writes the document,
+know. Nothing is written until :func:`cdsdesk.importing.apply.apply_plan`, which writes
+the document,
 the units the officer chose to create and every included task in one
 transaction (a backup of the register is taken first): any failure leaves the
 register as it was.
@@ -18,19 +19,17 @@ text no longer has are listed in the result, never deleted.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from cdsdesk.domain.enums import DOCUMENT_TYPES, DeadlineKind, Recurrence, StoredStatus, TaskGroup
+from cdsdesk.domain.enums import DOCUMENT_TYPES, DeadlineKind, Recurrence, TaskGroup
 from cdsdesk.domain.labels import document_label
-from cdsdesk.domain.models import Document, Task, Unit
-from cdsdesk.errors import NotFoundError, ValidationError
+from cdsdesk.domain.models import Task
 from cdsdesk.i18n import tr
 from cdsdesk.importing.deadlines import DeadlineGuess
 from cdsdesk.importing.parser import ParsedNotice, ParsedTask
@@ -52,7 +51,6 @@ __all__ = [
     "UnitAction",
     "UnitDecision",
     "UpdatePreview",
-    "apply_plan",
     "fill_from_existing",
     "find_existing",
     "plan_from_parsed",
@@ -62,16 +60,16 @@ __all__ = [
 ]
 
 # Column widths of the register (PostgreSQL enforces them; SQLite does not).
-_MAX_NUMBER = 20
-_MAX_ISSUER_CODE = 40
-_MAX_ISSUER = 300
-_MAX_PLACE = 100
-_MAX_PERSON = 300
-_MAX_SIGNER = 200
-_MAX_REF = 40
-_MAX_DEADLINE_TEXT = 300
-_MAX_SOURCE_FILE = 500
-_MAX_UNIT_NAME = 300
+MAX_NUMBER = 20
+MAX_ISSUER_CODE = 40
+MAX_ISSUER = 300
+MAX_PLACE = 100
+MAX_PERSON = 300
+MAX_SIGNER = 200
+MAX_REF = 40
+MAX_DEADLINE_TEXT = 300
+MAX_SOURCE_FILE = 500
+MAX_UNIT_NAME = 300
 _FALLBACK_TITLE_LENGTH = 200
 _NO_TITLE = "Không đọc được số hiệu và trích yếu; hãy nhập trích yếu của văn bản."
 
@@ -228,7 +226,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def _cut(text: str | None, limit: int) -> str:
+def cut_text(text: str | None, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -236,7 +234,7 @@ def _cut(text: str | None, limit: int) -> str:
 def _fallback_title(source: SourceText) -> str:
     for line in source.lines:
         if len(line.strip()) >= 8:
-            return _cut(line, _FALLBACK_TITLE_LENGTH)
+            return cut_text(line, _FALLBACK_TITLE_LENGTH)
     return ""
 
 
@@ -256,8 +254,8 @@ def _document_input(
     if meeting_on and doc.issued_on and meeting_on > doc.issued_on:
         warnings.append(tr("Ngày họp đọc được sau ngày ban hành; đã bỏ trống ngày họp."))
         meeting_on = None
-    title = _cut(doc.title, 2000)
-    number = _cut(doc.number, _MAX_NUMBER)
+    title = cut_text(doc.title, 2000)
+    number = cut_text(doc.number, MAX_NUMBER)
     guessed = not (title or number)
     if guessed:
         title = _fallback_title(source)
@@ -265,18 +263,18 @@ def _document_input(
     document = DocumentInput(
         number=number,
         doc_type=doc_type,
-        issuer_code=_cut(doc.issuer_code, _MAX_ISSUER_CODE),
-        issuer=_cut(doc.issuer, _MAX_ISSUER),
-        place=_cut(doc.place, _MAX_PLACE),
+        issuer_code=cut_text(doc.issuer_code, MAX_ISSUER_CODE),
+        issuer=cut_text(doc.issuer, MAX_ISSUER),
+        place=cut_text(doc.place, MAX_PLACE),
         issued_on=doc.issued_on,
         title=title,
         meeting_on=meeting_on,
-        chair=_cut(doc.chair, _MAX_PERSON),
-        signer=_cut(doc.signer, _MAX_SIGNER),
-        signer_title=(doc.signer_title or "")[:_MAX_SIGNER],
-        recipients=[r for r in (_cut(r, 500) for r in doc.recipients) if r],
+        chair=cut_text(doc.chair, MAX_PERSON),
+        signer=cut_text(doc.signer, MAX_SIGNER),
+        signer_title=(doc.signer_title or "")[:MAX_SIGNER],
+        recipients=[r for r in (cut_text(r, 500) for r in doc.recipients) if r],
         original_text=source.text,
-        source_file=_cut(source.path.name if source.path is not None else "", _MAX_SOURCE_FILE),
+        source_file=cut_text(source.path.name if source.path is not None else "", MAX_SOURCE_FILE),
     )
     return document, guessed
 
@@ -285,7 +283,7 @@ def _set_deadline(task: PlanTask, guess: DeadlineGuess | None) -> None:
     """The parsed deadline in the register's terms; the phrase is kept as written."""
     if guess is None:
         return
-    task.deadline_text = _cut(guess.text, _MAX_DEADLINE_TEXT)
+    task.deadline_text = cut_text(guess.text, MAX_DEADLINE_TEXT)
     if guess.kind is DeadlineKind.RECURRING and guess.recurrence is not None:
         task.deadline_kind, task.recurrence = DeadlineKind.RECURRING, guess.recurrence
     elif guess.kind is DeadlineKind.ONGOING or (guess.ongoing and guess.date is None):
@@ -334,7 +332,7 @@ def _plan_units(
         key = unit_key(name)
         decision = decisions.get(key)
         if decision is None:
-            decision = decisions[key] = UnitDecision(name, new_name=_cut(name, _MAX_UNIT_NAME))
+            decision = decisions[key] = UnitDecision(name, new_name=cut_text(name, MAX_UNIT_NAME))
         if match.unit_id is not None and match.score > decision.score:
             decision.suggestion_id = match.unit_id
             decision.suggestion_name = match.matched_name
@@ -349,7 +347,7 @@ def _plan_task(
     assigned_on: date | None,
 ) -> PlanTask:
     planned = PlanTask(
-        ref=_cut(task.ref, _MAX_REF),
+        ref=cut_text(task.ref, MAX_REF),
         parent_ref=task.parent_ref,
         content=task.content.strip()[: ts.MAX_CONTENT],
         leads=_plan_units(task.lead_units, task.lead_matches, matcher, decisions),
@@ -480,339 +478,10 @@ def preview_update(register: Register, plan: ImportPlan, document_id: int) -> Up
     left = list(stored)
     matched = new = 0
     for task in plan.included():
-        ref = _cut(task.ref, _MAX_REF).strip()
+        ref = cut_text(task.ref, MAX_REF).strip()
         if ref and ref in left:
             left.remove(ref)
             matched += 1
         else:
             new += 1
     return UpdatePreview(matched, new, tuple(left))
-
-
-# ---------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------
-
-
-def _backup(register: Register) -> Path | None:
-    """A backup before the first imported row, when the backup module is there."""
-    try:
-        from cdsdesk.storage import backup
-    except ImportError:  # pragma: no cover - the module ships with the program
-        return None
-    take = getattr(backup, "backup_before_import", None)
-    if take is None:  # pragma: no cover
-        return None
-    result = take(register)
-    return Path(result) if result is not None else None
-
-
-def _check(plan: ImportPlan) -> None:
-    """Refusals that need no register, before the backup and the write."""
-    if not plan.included():
-        raise ValidationError(tr("Chưa có nhiệm vụ nào được chọn để nhập vào sổ."))
-    for decision in plan.decisions:
-        if decision.action == UnitAction.MAP and decision.unit_id is None:
-            raise ValidationError(
-                tr("Chưa chọn đơn vị có sẵn để gán cho “{name}”.").format(name=decision.name)
-            )
-        if (
-            decision.action == UnitAction.CREATE
-            and not (decision.new_name or decision.name).strip()
-        ):
-            raise ValidationError(
-                tr("Chưa nhập tên đơn vị mới thay cho “{name}”.").format(name=decision.name)
-            )
-
-
-def _add_unit(session: Session, name: str, parent_id: int | None) -> Unit:
-    """A new unit inside the import's transaction, with the units service's rules."""
-    # The units service's own rules (private there: it has no session-level create yet).
-    name = us._clean_name(name)
-    if parent_id is not None and session.get(Unit, parent_id) is None:
-        raise NotFoundError(tr("Không có đơn vị mã {id}.").format(id=parent_id))
-    us._check_sibling_name(session, name, parent_id)
-    siblings = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
-    last = session.scalar(select(func.max(Unit.sort_order)).where(siblings))
-    unit = Unit(
-        name=name,
-        short_name="",
-        parent_id=parent_id,
-        sort_order=(last or 0) + 1,
-        active=True,
-        name_folded=fold(name),
-    )
-    session.add(unit)
-    session.flush()
-    return unit
-
-
-def _decided_units(session: Session, plan: ImportPlan) -> tuple[dict[str, int], list[int]]:
-    """The unit id each decided name stands for, creating the new units; and the new ids."""
-    resolved: dict[str, int] = {}
-    created: list[int] = []
-    made: dict[tuple[int | None, str], int] = {}
-    for decision in plan.decisions:
-        if decision.action == UnitAction.MAP and decision.unit_id is not None:
-            if session.get(Unit, decision.unit_id) is None:
-                raise NotFoundError(tr("Không có đơn vị mã {id}.").format(id=decision.unit_id))
-            resolved[decision.key] = decision.unit_id
-        elif decision.action == UnitAction.CREATE:
-            name = _cut(decision.new_name or decision.name, _MAX_UNIT_NAME)
-            # Two names the officer turns into the same new unit make one unit.
-            where = (decision.parent_id, unit_key(name))
-            if where not in made:
-                made[where] = _add_unit(session, name, decision.parent_id).id
-                created.append(made[where])
-            resolved[decision.key] = made[where]
-    return resolved, created
-
-
-def _ids(units: Iterable[PlanUnit], resolved: dict[str, int]) -> list[int]:
-    ids: list[int] = []
-    for unit in units:
-        uid = unit.unit_id if unit.unit_id is not None else resolved.get(unit.key)
-        if uid is not None and uid not in ids:
-            ids.append(uid)
-    return ids
-
-
-def _parents(plan: ImportPlan) -> dict[int, PlanTask | None]:
-    """Each included task's parent: the nearest included task up its chain of refs."""
-    by_ref: dict[str, PlanTask] = {}
-    for task in plan.tasks:
-        by_ref.setdefault(task.ref, task)
-    parents: dict[int, PlanTask | None] = {}
-    for task in plan.included():
-        parent_ref, seen = task.parent_ref, {task.ref}
-        parent: PlanTask | None = None
-        while parent_ref and parent_ref not in seen:
-            seen.add(parent_ref)
-            candidate = by_ref.get(parent_ref)
-            if candidate is None or candidate is task:
-                break
-            if candidate.include:
-                parent = candidate
-                break
-            parent_ref = candidate.parent_ref
-        parents[id(task)] = parent
-    return parents
-
-
-def _parents_first(tasks: list[PlanTask], parents: dict[int, PlanTask | None]) -> list[PlanTask]:
-    placed: set[int] = set()
-    ordered: list[PlanTask] = []
-
-    def place(task: PlanTask, depth: int = 0) -> None:
-        if id(task) in placed or depth > len(tasks):
-            return
-        parent = parents.get(id(task))
-        if parent is not None:
-            place(parent, depth + 1)
-        placed.add(id(task))
-        ordered.append(task)
-
-    for task in tasks:
-        place(task)
-    return ordered
-
-
-def _task_input(
-    task: PlanTask,
-    plan: ImportPlan,
-    resolved: dict[str, int],
-    document_id: int,
-    parent_id: int | None,
-) -> ts.TaskInput:
-    assigned_on = plan.document.issued_on or plan.document.meeting_on
-    early = bool(task.deadline and assigned_on and task.deadline < assigned_on)
-    return ts.TaskInput(
-        content=task.content,
-        ref=_cut(task.ref, _MAX_REF),
-        parent_id=parent_id,
-        document_id=document_id,
-        task_group=task.task_group,
-        assigned_on=assigned_on,
-        deadline_kind=DeadlineKind(task.deadline_kind),
-        deadline=task.deadline,
-        period_start=task.period_start,
-        recurrence=Recurrence(task.recurrence) if task.recurrence else None,
-        deadline_text=_cut(task.deadline_text, _MAX_DEADLINE_TEXT),
-        urgent=task.urgent,
-        lead_ids=_ids(task.leads, resolved),
-        cooperating_ids=_ids(task.cooperating, resolved),
-        keep_deadline_as_written=task.keep_deadline_as_written or early,
-    )
-
-
-def _write_document(session: Session, plan: ImportPlan, update_id: int | None) -> Document:
-    # The documents service's own rules (private there: it has no session-level write yet).
-    clean = docs._validate(plan.document)
-    if update_id is None:
-        doc = Document(**asdict(clean))
-        session.add(doc)
-        session.flush()
-        return doc
-    existing = session.get(Document, update_id)
-    if existing is None:
-        raise NotFoundError(tr("Không có văn bản mã {id}.").format(id=update_id))
-    for name, value in asdict(clean).items():
-        if getattr(existing, name) != value:
-            setattr(existing, name, value)
-    return existing
-
-
-def _current_input(task: Task) -> ts.TaskInput:
-    """A stored task as the service's input, so an update keeps what the import does not set."""
-    roles: dict[str, list[int]] = {"lead": [], "cooperating": [], "informed": []}
-    for role in task.units:
-        roles.setdefault(role.role, []).append(role.unit_id)
-    return ts.TaskInput(
-        content=task.content,
-        ref=task.ref,
-        parent_id=task.parent_id,
-        document_id=task.document_id,
-        task_group=TaskGroup(task.task_group) if task.task_group else None,
-        assigned_on=task.assigned_on,
-        deadline_kind=DeadlineKind(task.deadline_kind),
-        deadline=task.deadline,
-        period_start=task.period_start,
-        recurrence=Recurrence(task.recurrence) if task.recurrence else None,
-        deadline_text=task.deadline_text,
-        urgent=task.urgent,
-        lead_ids=roles["lead"],
-        cooperating_ids=roles["cooperating"],
-        informed_ids=roles["informed"],
-        status=StoredStatus(task.status),
-        completed_on=task.completed_on,
-        cancelled_on=task.cancelled_on,
-        status_reason=task.status_reason,
-        result=task.result,
-        evidence=task.evidence,
-        keep_deadline_as_written=True,  # stored as it is: never refused for being early
-    )
-
-
-def _merged_input(task: Task, new: ts.TaskInput) -> ts.TaskInput:
-    """What the text now says, on top of what the officer recorded.
-
-    Progress (status, dates, result, evidence) and the task's place in the tree
-    stay; units the text no longer names surely are kept rather than emptied;
-    an extended deadline (gia hạn) is not put back to the notice's.
-    """
-    current = _current_input(task)
-    merged = replace(
-        current,
-        content=new.content,
-        ref=new.ref or current.ref,
-        task_group=new.task_group or current.task_group,
-        assigned_on=current.assigned_on or new.assigned_on,
-        urgent=new.urgent,
-        lead_ids=new.lead_ids or current.lead_ids,
-        cooperating_ids=new.cooperating_ids or current.cooperating_ids,
-    )
-    if not task.extensions:
-        merged = replace(
-            merged,
-            deadline_kind=new.deadline_kind,
-            deadline=new.deadline,
-            period_start=new.period_start,
-            recurrence=new.recurrence,
-            deadline_text=new.deadline_text,
-            keep_deadline_as_written=True,
-        )
-    return merged
-
-
-def _same(a: ts.TaskInput, b: ts.TaskInput) -> bool:
-    def key(data: ts.TaskInput) -> dict[str, object]:
-        values = asdict(data)
-        values.pop("keep_deadline_as_written")
-        values["content"] = data.content.strip()
-        return values
-
-    return key(a) == key(b)
-
-
-def apply_plan(
-    register: Register, plan: ImportPlan, *, update_document_id: int | None = None
-) -> ImportResult:
-    """Write ``plan`` in one transaction: all of it, or nothing.
-
-    With ``update_document_id`` the plan updates that document and its tasks
-    (matched by item number) instead of adding a new one.
-    """
-    _check(plan)
-    backup_path = _backup(register)
-    from cdsdesk.services import audit
-
-    with register.transaction() as session:
-        session.info[audit.LABEL_KEY] = tr("Nhập từ văn bản {label}").format(label=plan.label)
-        doc = _write_document(session, plan, update_document_id)
-        resolved, created_units = _decided_units(session, plan)
-        existing: dict[str, list[Task]] = {}
-        if update_document_id is not None:
-            stored = session.scalars(
-                select(Task).where(Task.document_id == doc.id).order_by(Task.sort_order, Task.id)
-            )
-            for stored_task in stored:
-                existing.setdefault(stored_task.ref.strip(), []).append(stored_task)
-        parents = _parents(plan)
-        written: dict[int, int] = {}  # id(PlanTask) -> task id
-        created: list[int] = []
-        updated: list[int] = []
-        unchanged: list[int] = []
-        matched: set[int] = set()
-        for task in _parents_first(plan.included(), parents):
-            parent = parents.get(id(task))
-            parent_id = written.get(id(parent)) if parent is not None else None
-            data = _task_input(task, plan, resolved, doc.id, parent_id)
-            candidates = existing.get(data.ref.strip(), []) if data.ref.strip() else []
-            old = next((t for t in candidates if t.id not in matched), None)
-            if old is None:
-                new_task = ts.add_task(session, data)
-                created.append(new_task.id)
-                written[id(task)] = new_task.id
-                continue
-            matched.add(old.id)
-            written[id(task)] = old.id
-            merged = _merged_input(old, data)
-            if _same(merged, _current_input(old)):
-                unchanged.append(old.id)
-                continue
-            # update_task() opens its own transaction; these are its two steps.
-            ts._validate(session, merged, old.id)
-            ts._apply(session, old, merged)
-            session.flush()
-            updated.append(old.id)
-        missing = tuple(
-            MissingTask(t.id, t.ref, t.content)
-            for tasks in existing.values()
-            for t in tasks
-            if t.id not in matched
-        )
-        label = document_label(doc.number, doc.doc_type, doc.issuer_code) or _cut(doc.title, 60)
-        document_id = doc.id
-    unassigned = tuple(
-        d.name
-        for d in plan.decisions
-        if d.action == UnitAction.LEAVE and _named_by_included(plan, d.key)
-    )
-    return ImportResult(
-        document_id=document_id,
-        document_label=label,
-        updated=update_document_id is not None,
-        created_task_ids=tuple(created),
-        updated_task_ids=tuple(updated),
-        unchanged_task_ids=tuple(unchanged),
-        missing_tasks=missing,
-        created_unit_ids=tuple(created_units),
-        unassigned_units=unassigned,
-        backup=backup_path,
-    )
-
-
-def _named_by_included(plan: ImportPlan, key: str) -> bool:
-    return any(
-        u.pending and u.key == key for t in plan.included() for u in (*t.leads, *t.cooperating)
-    )

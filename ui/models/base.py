@@ -29,6 +29,13 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
     def rows(self) -> list[R]:
         return list(self._rows)
 
+    def row_of_id(self, item_id: int) -> int | None:
+        """The row of the item whose ``id`` is ``item_id`` (rows carry an ``id``)."""
+        for i, row in enumerate(self._rows):
+            if getattr(row, "id", None) == item_id:
+                return i
+        return None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

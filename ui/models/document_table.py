@@ -66,10 +66,7 @@ class DocumentTableModel(RowsTableModel[DocumentInfo]):
         return self.rows()
 
     def row_of_document(self, document_id: int) -> int | None:
-        for i, doc in enumerate(self._rows):
-            if doc.id == document_id:
-                return i
-        return None
+        return self.row_of_id(document_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -139,10 +136,7 @@ class DocumentTaskModel(RowsTableModel[TaskRow]):
         )
 
     def row_of_task(self, task_id: int) -> int | None:
-        for i, row in enumerate(self._rows):
-            if row.id == task_id:
-                return i
-        return None
+        return self.row_of_id(task_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -159,8 +159,11 @@ class TaskTableModel(RowsTableModel[TaskRow]):
         same; any other change (data, unit, status...) starts afresh.
         """
         query, units = self._query, self._units
-        rest = (replace(query, search=""), frozenset(units) if units is not None else None,
-                id(self._all))
+        rest = (
+            replace(query, search=""),
+            frozenset(units) if units is not None else None,
+            id(self._all),
+        )
         words = tuple(fold(query.search).split())
         if rest != self._search_key:
             self._search_key = rest
@@ -229,10 +232,7 @@ class TaskTableModel(RowsTableModel[TaskRow]):
         return list(self._all)
 
     def row_of_task(self, task_id: int) -> int | None:
-        for i, row in enumerate(self._rows):
-            if row.id == task_id:
-                return i
-        return None
+        return self.row_of_id(task_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
