@@ -6,12 +6,10 @@ whose register it is: they are printed on every document it issues.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import select
-
-from cdsdesk.domain.models import Setting
 from cdsdesk.errors import ValidationError
 from cdsdesk.i18n import tr
 from cdsdesk.storage.db import Register
@@ -30,18 +28,30 @@ class RegisterSettings:
 
 
 _FIELDS = {f.name: f for f in fields(RegisterSettings)}
+_CACHE_KEY = "settings"
 
 
 def load_settings(register: Register) -> RegisterSettings:
-    with register.transaction() as session:
-        stored = {row.key: row.value for row in session.scalars(select(Setting))}
+    """The settings in force, read once until the register is written."""
+    cached = register.cache.get(_CACHE_KEY)
+    if isinstance(cached, RegisterSettings):
+        return cached
+    with register.reading() as conn:
+        rows = list(conn.execute("SELECT key, value FROM settings"))
+    # SQLite keeps the JSON as text; PostgreSQL's driver hands back the decoded value.
+    stored = {
+        key: json.loads(value) if isinstance(value, str) and not register.on_server else value
+        for key, value in rows
+    }
     values: dict[str, Any] = {}
     defaults = RegisterSettings()
     for name in _FIELDS:
         value = stored.get(name, getattr(defaults, name))
         expected = type(getattr(defaults, name))
         values[name] = value if isinstance(value, expected) else getattr(defaults, name)
-    return RegisterSettings(**values)
+    settings = RegisterSettings(**values)
+    register.cache[_CACHE_KEY] = settings
+    return settings
 
 
 def save_settings(register: Register, **changes: Any) -> RegisterSettings:
@@ -55,6 +65,8 @@ def save_settings(register: Register, **changes: Any) -> RegisterSettings:
     updated = replace(current, **changes)
     if not 0 <= updated.due_soon_days <= 365:
         raise ValidationError(tr("Số ngày “sắp đến hạn” phải từ 0 đến 365."))
+    from cdsdesk.domain.models import Setting
+
     with register.transaction() as session:
         for name, value in changes.items():
             row = session.get(Setting, name)

@@ -31,13 +31,7 @@ from cdsdesk.exporting.model import AdminDocument
 from cdsdesk.services.queries import TaskQuery, TaskRow
 from cdsdesk.storage.db import Register
 from ui.dialogs import common
-from ui.dialogs.export_dialog import (
-    ExportDefaults,
-    ExportDialog,
-    ExportKind,
-    ExportRequest,
-    TableSnapshot,
-)
+from ui.dialogs.export_request import ExportDefaults, ExportKind, ExportRequest, TableSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -476,6 +470,9 @@ class ExportController(QObject):
     def _ask(self, kind: ExportKind, table: TableSnapshot | None = None) -> None:
         if self.runner.running:
             return
+        # The dialog and the report services behind it load when first asked for.
+        from ui.dialogs.export_dialog import ExportDialog
+
         dialog = ExportDialog(kind, self.register, self.defaults(table=table), self.window)
         accepted = common.exec_dialog(dialog) == ExportDialog.DialogCode.Accepted
         request = dialog.request() if accepted else None

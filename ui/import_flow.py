@@ -23,7 +23,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QProgressDialog, QWidget
 
 from cdsdesk.errors import CdsError
-from cdsdesk.services.units import UnitInfo, list_units
 from ui.dialogs import common
 from ui.operations import Operations
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from cdsdesk.importing.parser import ParsedNotice
     from cdsdesk.importing.reading import SourceText
     from cdsdesk.importing.service import ImportResult
+    from cdsdesk.services.units import UnitInfo
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +240,8 @@ class ImportFlow(QObject):
         if self.running or self.dialog is not None:
             return False
         try:
+            from cdsdesk.services.units import list_units
+
             units = list_units(self.ops.register)
         except CdsError as exc:
             common.show_error(self.window, str(exc), tr("Không nhập được"))

@@ -18,11 +18,15 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from cdsdesk.domain.enums import StoredStatus
 from cdsdesk.errors import CdsError
-from cdsdesk.services import audit_revert, history
-from cdsdesk.services import documents as docs
-from cdsdesk.services import tasks as ts
-from cdsdesk.services import units as us
 from cdsdesk.storage.db import Register
+from ui.lazy import lazy_module
+
+# The writing services (and SQLAlchemy behind them) load on the first edit, not at start-up.
+audit_revert = lazy_module("cdsdesk.services.audit_revert")
+history = lazy_module("cdsdesk.services.history")
+docs = lazy_module("cdsdesk.services.documents")
+ts = lazy_module("cdsdesk.services.tasks")
+us = lazy_module("cdsdesk.services.units")
 
 if TYPE_CHECKING:
     from cdsdesk.importing.service import ImportPlan, ImportResult

@@ -1,4 +1,5 @@
-"""Domain types: enums, value types and the SQLAlchemy models."""
+"""Domain types: enums, value types and the SQLAlchemy models.
 
-# Every table must be on Base.metadata wherever the models are compared or created.
-import cdsdesk.domain.audit  # noqa: F401
+Importing this package must stay cheap (no SQLAlchemy): the window's first paint
+needs only the enums and labels. ``models`` registers every table itself.
+"""

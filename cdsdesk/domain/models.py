@@ -248,3 +248,7 @@ class ReportSnapshot(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# Every table must be on Base.metadata wherever the models are compared or created.
+import cdsdesk.domain.audit  # noqa: E402, F401  (it subclasses Base, defined above)

@@ -8,10 +8,9 @@ existing file, a consistent copy of it is saved beside it.
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy.exc import DatabaseError
 
 from cdsdesk.errors import RegisterError
 from cdsdesk.i18n import tr
@@ -58,6 +57,10 @@ def head_revision() -> str:
 
 
 def current_revision(register: Register) -> str | None:
+    if register.path is not None:
+        return _file_revision(register.path)
+    from sqlalchemy.exc import DatabaseError
+
     try:
         with register.engine.connect() as conn:
             from sqlalchemy import inspect
@@ -72,6 +75,28 @@ def current_revision(register: Register) -> str | None:
                 error=exc.orig
             )
         ) from exc
+
+
+def _file_revision(path: Path) -> str | None:
+    """The file's schema revision through ``sqlite3``: opening a register at the head
+    (every start but the first after an update) needs neither SQLAlchemy nor Alembic."""
+    try:
+        con = sqlite3.connect(path)
+        try:
+            if not con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone():
+                return None
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise RegisterError(
+            tr("Không mở được sổ đăng ký: tệp bị hỏng hoặc không đọc được ({error}).").format(
+                error=exc
+            )
+        ) from exc
+    return str(row[0]) if row and row[0] is not None else None
 
 
 def upgrade(register: Register, revision: str = "head") -> Path | None:

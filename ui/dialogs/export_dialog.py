@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,18 @@ from PySide6.QtWidgets import (
 from cdsdesk.exporting.api import Format
 from cdsdesk.periods import Quarter, parse_quarter
 from cdsdesk.services.documents import list_documents
-from cdsdesk.services.queries import TaskRow
 from cdsdesk.services.reports import ReportInfo, list_reports
 from cdsdesk.services.units import list_units
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import format_date, quarter_roman
 from ui.dialogs import common
 from ui.dialogs._form_helpers import error_label
+from ui.dialogs.export_request import (  # noqa: F401  (re-exported)
+    ExportDefaults,
+    ExportKind,
+    ExportRequest,
+    TableSnapshot,
+)
 from ui.dialogs.quarterly_round import UnitCombo
 from ui.i18n import setup_date_edit
 from ui.models.base import Index, RowsTableModel
@@ -58,54 +62,6 @@ REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ExportDialog", text)
-
-
-class ExportKind(Enum):
-    NOTICE = "notice"
-    REPORT = "report"
-    LETTER = "letter"
-    TASKS_XLSX = "tasks_xlsx"
-    PRINT_REPORT = "print_report"
-
-
-@dataclass(frozen=True)
-class TableSnapshot:
-    """What the task table shows when the Excel export is asked for."""
-
-    rows: tuple[TaskRow, ...]
-    columns: tuple[str, ...]  # keys of cdsdesk.exporting.xlsx.XLSX_COLUMNS, in view order
-    filter_summary: str
-    as_of: date
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    """Everything the worker needs; plain data, safe to hand to another thread."""
-
-    kind: ExportKind
-    out: Path | None = None  # None only to print
-    fmt: Format | None = None  # None for Excel and printing
-    open_when_done: bool = True
-    document_id: int | None = None
-    quarter: Quarter | None = None
-    as_of: date | None = None
-    unit_id: int | None = None
-    issue: bool = False  # issue the report (store its frozen figures) before exporting
-    issue_number: str = ""
-    report_id: int | None = None  # export an issued report from its frozen figures
-    table: TableSnapshot | None = None
-
-
-@dataclass(frozen=True)
-class ExportDefaults:
-    """What the window knows when the dialog opens."""
-
-    document_id: int | None = None
-    unit_id: int | None = None
-    as_of: date = field(default_factory=date.today)
-    folder: Path | None = None
-    fmt: Format = Format.DOCX
-    table: TableSnapshot | None = None
 
 
 # -- hooks tests replace --------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from cdsdesk.errors import CdsError
-from cdsdesk.services.units import UnitInfo
 from cdsdesk.textvi import fold
 from ui.i18n import setup_date_edit
+
+if TYPE_CHECKING:
+    from cdsdesk.services.units import UnitInfo
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -30,8 +30,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from cdsdesk.services.units import UnitInfo, subtree
 from cdsdesk.textvi import fold, format_date
+from ui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from cdsdesk.services.units import UnitInfo
+
+unit_service = lazy_module("cdsdesk.services.units")  # loads after the first paint
 
 COL_NAME = 0
 COL_OPEN = 1
@@ -82,6 +87,7 @@ def answering_units(units: Sequence[UnitInfo], include_subunits: bool) -> dict[i
     for unit in units:
         if unit.merged_into_id is not None:
             merged[unit.merged_into_id].append(unit.id)
+    subtree = unit_service.subtree
     result: dict[int, set[int]] = {}
     for unit in units:
         found = subtree(unit.id, pairs) if include_subunits else {unit.id}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cdsdesk.services.units import UnitInfo
 from cdsdesk.textvi import fold
+
+if TYPE_CHECKING:
+    from cdsdesk.services.units import UnitInfo
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RETIRED = QColor("#757575")
