@@ -13,15 +13,20 @@ Every figure is measured in a fresh child process (Qt offscreen), so that one
 measurement never warms the next:
 
 * ``start_s_<size>``: the parent's wall clock from spawning ``bench/startup_probe.py``
-  to reading its ``READY`` line, which it prints once the main window is shown and the
-  task table has painted every row (median of ``--repeat`` runs). ``baseline_start_s``
-  is the same for a bare QApplication and an empty QMainWindow.
-  Work the window defers past that first paint is not start-up. ``start_cpu_s_<size>``
-  and ``baseline_cpu_s``: the child's CPU time (``wait4``), steadier on a busy machine.
+  to reading its ``READY`` line, which it prints once the main window (built as the
+  program builds it, ``deferred=True``) is shown and the task table has painted every
+  row (median of ``--repeat`` runs). ``baseline_start_s`` is the same for a bare
+  QApplication and an empty QMainWindow. ``start_cpu_s_<size>`` and ``baseline_cpu_s``:
+  the child's CPU time until then (``wait4``, less what it spent after ``READY``),
+  steadier on a busy machine.
+* ``loaded_s_<size>``, ``loaded_cpu_s_<size>``: the same to the probe's ``LOADED`` line:
+  the side panels the window fills after that first paint (unit counts, calendar,
+  attention panel, document list) are all filled and the window repainted.
 * ``import_s``/``import_cpu_s``: importing ``ui.app`` and ``ui.main_window``;
-  ``heavy_modules_at_start``: how many export/import libraries are loaded at that point
-  (must be 0); a ``python -X importtime`` table per package is printed and kept.
-* ``rss_mb_<size>``: VmRSS of that start-up process at the moment it is ready.
+  ``heavy_modules_at_start``: how many export/import libraries are loaded once the window
+  is loaded (must be 0); a ``python -X importtime`` table per package is printed and kept.
+* ``rss_mb_<size>``: VmRSS of that start-up process at ``LOADED``, once everything the
+  window keeps has been built.
 * ``search_ms_median_<size>``, ``search_ms_max_<size>``: a key typed into the search box
   (``QTest``) until the table model is reset and the table viewport repainted.
   The 150 ms debounce timer is bypassed: right after the key event the panel's own apply
@@ -33,8 +38,11 @@ measurement never warms the next:
   (median over several units and back to every unit).
 * ``calendar_month_ms_<size>``: the calendar turned to the next month, to its grid
   repainted with the marks (median of six pages).
-* ``reload_ms_<size>`` (no target): everything the window reloads after a write (F5 after
-  the register's read cache is dropped, as any edit does).
+* ``reload_ms_<size>`` (no target): F5 after the register's read cache is dropped, as any
+  write drops it: every panel read again.
+* ``edit_ms_<size>`` (no target): what the window does after one task is saved (the read
+  cache dropped, then ``ops.changed`` with that task's ``Change``), to the table repainted;
+  the write itself is not included.
 * ``report_pdf_s_<size>``, ``report_docx_s_<size>``: ``export_report`` for a quarter over
   the smallest register (1k), in a fresh process: the first export pays its imports.
 * ``parse_ms_per_notice``: ``parse_notice`` over every sample notice in
@@ -162,12 +170,12 @@ class ChildFailed(RuntimeError):
     pass
 
 
-def _spawn_until(prefix: str, args: list[str], one_core: bool) -> tuple[float, dict[str, Any]]:
-    """Run a child; return (wall seconds from spawn to its ``prefix`` line, that line's JSON).
-
-    The JSON gains ``cpu_s``: the child's user and system CPU time in all (it exits right
-    after that line). On a busy machine the wall clock varies from run to run; this less.
-    """
+def _spawn_lines(words: tuple[str, ...], args: list[str],
+                 one_core: bool) -> tuple[dict[str, tuple[float, dict[str, Any]]], float]:
+    """Run a child until it has printed a line starting with each of ``words``; return
+    {word: (wall seconds from spawn to that line, the line's JSON)} and the child's user
+    and system CPU time in all (it exits right after its last line). On a busy machine the
+    wall clock varies from run to run; the CPU time less."""
     with tempfile.TemporaryFile(mode="w+") as errors:
         started = time.perf_counter()
         child = subprocess.Popen(
@@ -175,33 +183,68 @@ def _spawn_until(prefix: str, args: list[str], one_core: bool) -> tuple[float, d
             env=child_env(), cwd=ROOT,
         )
         assert child.stdout is not None
-        found: tuple[float, dict[str, Any]] | None = None
+        found: dict[str, tuple[float, dict[str, Any]]] = {}
+        cpu_s = math.nan
         try:
             for line in child.stdout:
-                if line.startswith(prefix + " "):
-                    found = (time.perf_counter() - started, json.loads(line[len(prefix) + 1:]))
-                    break
+                word = line.split(" ", 1)[0]
+                if word in words and word not in found:
+                    found[word] = (time.perf_counter() - started, json.loads(line[len(word) + 1:]))
+                    if len(found) == len(words):
+                        break
             child.stdout.read()
             _pid, status, usage = os.wait4(child.pid, 0)
             child.returncode = os.waitstatus_to_exitcode(status)
-            if found is not None:
-                found[1]["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
+            cpu_s = round(usage.ru_utime + usage.ru_stime, 3)
         finally:
             if child.poll() is None:
                 child.kill()
                 child.wait()
-        if found is None or child.returncode != 0:
+        if len(found) < len(words) or child.returncode != 0:
             errors.seek(0)
             tail = "".join(errors.readlines()[-25:])
             raise ChildFailed(f"{' '.join(args)} failed ({child.returncode}):\n{tail}")
-        return found
+        return found, cpu_s
 
 
-def time_start(args: list[str], one_core: bool, repeat: int) -> tuple[float, dict[str, Any]]:
-    """Median start-up over ``repeat`` runs, with the payload of the median run."""
-    runs = sorted((_spawn_until("READY", [str(PROBE), *args], one_core) for _ in range(repeat)),
-                  key=lambda run: run[0])
-    return runs[len(runs) // 2]
+def _spawn_until(prefix: str, args: list[str], one_core: bool) -> tuple[float, dict[str, Any]]:
+    """Run a child; return (wall seconds from spawn to its ``prefix`` line, that line's JSON),
+    the JSON with ``cpu_s``: the child's CPU time in all."""
+    found, cpu_s = _spawn_lines((prefix,), args, one_core)
+    seconds, payload = found[prefix]
+    return seconds, {**payload, "cpu_s": cpu_s}
+
+
+@dataclass(frozen=True)
+class Start:
+    """One start of the probe: to the table painted (``READY``) and to every panel filled
+    (``LOADED``; the same moment for the bare window, which prints ``READY`` only)."""
+
+    start_s: float
+    start_cpu_s: float
+    loaded_s: float
+    loaded_cpu_s: float
+    ready: dict[str, Any]  # the READY payload
+    loaded: dict[str, Any]  # the LOADED payload (memory, modules once everything is built)
+
+
+def start_once(args: list[str], one_core: bool) -> Start:
+    words = ("READY", "LOADED") if args[:1] == ["app"] else ("READY",)
+    found, cpu_s = _spawn_lines(words, [str(PROBE), *args], one_core)
+    start_s, ready = found["READY"]
+    loaded_s, loaded = found.get("LOADED", found["READY"])
+    # The child's CPU time until READY: all of it minus what it spent after READY.
+    after = loaded["phases_cpu"].get("loaded", 0.0) - ready["phases_cpu"].get("ready", 0.0)
+    return Start(start_s, round(cpu_s - after, 3), loaded_s, cpu_s, ready, loaded)
+
+
+def time_start(args: list[str], one_core: bool, repeat: int) -> tuple[Start, Start]:
+    """The runs with the median start-up and with the median time to every panel loaded,
+    over ``repeat`` runs."""
+    runs = [start_once(args, one_core) for _ in range(repeat)]
+    middle = len(runs) // 2
+    return (sorted(runs, key=lambda run: run.start_s)[middle],
+            sorted(runs, key=lambda run: run.loaded_s)[middle])
 
 
 def import_costs(register: Path, expect: int, top: int = 12) -> list[tuple[str, float]]:
@@ -276,7 +319,10 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
     app = make_app()
     scratch = Path(tempfile.mkdtemp(prefix="cdsdesk-bench-"))
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, settings=settings)
+    try:
+        window = MainWindow(db, settings=settings, deferred=True)  # as the program builds it
+    except TypeError:  # a window without deferred loading
+        window = MainWindow(db, settings=settings)
     window.resize(1280, 760)
     window.show()
     table = window.findChild(QTableView, "taskTable")
@@ -299,7 +345,8 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
             app.processEvents()
             time.sleep(0.005)
 
-    wait_until(lambda: model.rowCount() >= expect)
+    wait_until(lambda: model.rowCount() >= expect
+               and getattr(window, "panels_loaded", True))
     settle()
     resets = [0]
     model.modelReset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
@@ -380,6 +427,18 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
         with reload.timing():
             refresh.trigger()
             repaint_table()
+    edit = Stopwatch()
+    ops = getattr(window, "ops", None)
+    if register is not None and ops is not None:
+        from ui.operations import Change
+
+        # What the window does after one task is saved (the write itself not included).
+        edited = Change(tasks=True, task_ids=frozenset({model.row_at(model.rowCount() // 2).id}))
+        settle()
+        register.changed()
+        with edit.timing():
+            ops.changed.emit(edited)
+            repaint_table()
     shutil.rmtree(scratch, ignore_errors=True)
     return {
         "search_ms_median": _ms(statistics.median(search.wall)),
@@ -388,6 +447,7 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
         "unit_filter_ms": _ms(statistics.median(unit_filter.wall)),
         "calendar_month_ms": _ms(statistics.median(months.wall)),
         "reload_ms": _ms(reload.wall[0]) if reload.wall else None,
+        "edit_ms": _ms(edit.wall[0]) if edit.wall else None,
         "details": {
             "search": {**search.summary(), "rows_shown": shown,
                        "debounce_bypassed": apply is not None,
@@ -396,6 +456,7 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
             "unit_filter": {**unit_filter.summary(), "rows_shown_last": unit_rows},
             "calendar_month": months.summary(),
             "reload": reload.summary(),
+            "edit": edit.summary(),
             "rss_mb_after_use": round(memory_mb(), 1),
         },
     }
@@ -492,6 +553,7 @@ TARGETS = [
 
 GROWTH = [  # (figure, what it should do as the register grows)
     ("start_s", "near flat: load only what the first screen shows"),
+    ("loaded_s", "at most linear"),
     ("rss_mb", "sub-linear: no note texts, no per-row objects kept"),
     ("search_ms_median", "at most linear (filtering in memory)"),
     ("search_ms_max", "at most linear"),
@@ -499,6 +561,7 @@ GROWTH = [  # (figure, what it should do as the register grows)
     ("unit_filter_ms", "at most linear"),
     ("calendar_month_ms", "flat: a page's days, not every task"),
     ("reload_ms", "at most linear"),
+    ("edit_ms", "at most linear"),
 ]
 
 
@@ -561,7 +624,7 @@ def report(figures: dict[str, Any], sizes: list[int], targets: list[dict[str, An
         if with_1core:
             row.append(figures.get(key + "_1core"))
         ratio = None
-        if key.startswith("start_s_") and baseline and figures[key] is not None:
+        if key.startswith(("start_s_", "loaded_s_")) and baseline and figures[key] is not None:
             ratio = f"{figures[key] / baseline:.1f}×"
         row.append(ratio)
         rows.append(row)
@@ -608,21 +671,26 @@ def measure(sizes: list[int], registers: dict[int, Path], demo: Path, one_core: 
         details["import_ms_by_package"] = import_costs(registers[sizes[0]], sizes[0])
     print(f"[{where}] bare PySide6 window", flush=True)
     runs = max(repeat, 5) if repeat > 1 else 1  # the bare window is quick: more runs
-    figures["baseline_start_s"], payload = time_start(["baseline"], one_core, runs)
-    figures["baseline_cpu_s"] = payload["cpu_s"]
+    bare, _ = time_start(["baseline"], one_core, runs)
+    figures["baseline_start_s"] = bare.start_s
+    figures["baseline_cpu_s"] = bare.start_cpu_s
     for size in sizes:
         tag = label(size)
         print(f"[{where}] start-up, {tag} tasks", flush=True)
-        seconds, payload = time_start(["app", str(registers[size]), "--expect", str(size)],
-                                      one_core, repeat)
-        figures[f"start_s_{tag}"] = seconds
-        figures[f"start_cpu_s_{tag}"] = payload["cpu_s"]
-        figures[f"rss_mb_{tag}"] = round(payload["memory_mb"].get("VmRSS", math.nan), 1)
-        details[f"start_{tag}{suffix}"] = payload
+        start, loaded = time_start(["app", str(registers[size]), "--expect", str(size)],
+                                   one_core, repeat)
+        figures[f"start_s_{tag}"] = start.start_s
+        figures[f"start_cpu_s_{tag}"] = start.start_cpu_s
+        figures[f"loaded_s_{tag}"] = loaded.loaded_s
+        figures[f"loaded_cpu_s_{tag}"] = loaded.loaded_cpu_s
+        # Once every panel is filled: what the window keeps, not what it has built so far.
+        figures[f"rss_mb_{tag}"] = round(loaded.loaded["memory_mb"].get("VmRSS", math.nan), 1)
+        details[f"start_{tag}{suffix}"] = {**start.ready, "cpu_s": start.start_cpu_s}
+        details[f"loaded_{tag}{suffix}"] = {**loaded.loaded, "cpu_s": loaded.loaded_cpu_s}
         if size == sizes[0]:
-            figures["import_s"] = round(payload["phases"]["imported"], 3)
-            figures["import_cpu_s"] = payload["phases_cpu"]["imported"]
-            heavy = payload.get("heavy_modules", [])
+            figures["import_s"] = round(start.ready["phases"]["imported"], 3)
+            figures["import_cpu_s"] = start.ready["phases_cpu"]["imported"]
+            heavy = loaded.loaded.get("heavy_modules", [])
             figures["heavy_modules_at_start"] = len(heavy)
             details[f"heavy_modules_at_start{suffix}"] = heavy
         print(f"[{where}] search, sort, unit filter, calendar, {tag} tasks", flush=True)
@@ -642,7 +710,7 @@ def measure(sizes: list[int], registers: dict[int, Path], demo: Path, one_core: 
     result = run_child("parse", [str(demo)], one_core)
     figures["parse_ms_per_notice"] = result.pop("ms_per_notice")
     details[f"parse{suffix}"] = result
-    for key in ("start_s_", "baseline_start_s"):
+    for key in ("start_s_", "loaded_s_", "baseline_start_s"):
         for name in figures:
             if name.startswith(key) and isinstance(figures[name], float):
                 figures[name] = round(figures[name], 3)

@@ -4,17 +4,21 @@
     python bench/startup_probe.py app REGISTER --expect ROWS
 
 ``baseline``: a bare PySide6 window (QApplication, an empty QMainWindow shown).
-``app``: what ``main.py`` does (``ui.app.make_app`` and ``MainWindow``, with
-scratch QSettings so that no saved filter or layout changes the work), then
-waits until the task table holds at least ``ROWS`` rows *and* its viewport has
-been painted with them.
+``app``: what ``main.py`` does (``ui.app.make_app``, the register's lock, then
+``ui.app.open_window``: the start-up integrity check and ``MainWindow(...,
+deferred=True)``; with scratch QSettings so that no saved filter or layout
+changes the work), then waits until the task table holds at least ``ROWS`` rows
+*and* its viewport has been painted with them: it prints ``READY {json}``. The
+window fills its side panels (unit counts, calendar, attention panel) after
+that first paint; once it says so (``panelsLoaded``) and has been repainted,
+the probe prints ``LOADED {json}`` and exits. The baseline prints ``READY`` only.
 
-Either way it prints one line ``READY {json}`` on stdout and exits. The parent
-measures start-up by its own wall clock from spawning this process to reading
-that line, so the figure includes the interpreter's start and every import.
-The JSON carries the phases seen from inside (seconds since the first line of
-this file ran, ``perf_counter``) and the memory at that moment (VmRSS and
-VmHWM from /proc/self/status, in MB), for diagnosis.
+The parent measures start-up by its own wall clock from spawning this process
+to reading each line, so the figures include the interpreter's start and every
+import. The JSON carries the phases seen from inside (seconds since the first
+line of this file ran, ``perf_counter``, and the same in CPU seconds) and the
+memory at that moment (VmRSS and VmHWM from /proc/self/status, in MB): take the
+memory from ``LOADED``, when everything the window keeps has been built.
 """
 
 from __future__ import annotations
@@ -63,9 +67,14 @@ def phase(phases: dict[str, float], name: str) -> None:
 
 
 def ready(phases: dict[str, float], **extra: object) -> None:
-    phase(phases, "ready")
+    say("READY", "ready", phases, **extra)
+
+
+def say(word: str, name: str, phases: dict[str, float], **extra: object) -> None:
+    """Print ``WORD {json}`` with the phases so far, ``name`` the last of them."""
+    phase(phases, name)
     payload = {"phases": phases, "phases_cpu": CPU, "memory_mb": memory_mb(), **extra}
-    print("READY " + json.dumps(payload), flush=True)
+    print(word + " " + json.dumps(payload), flush=True)
 
 
 def baseline() -> int:
@@ -96,32 +105,56 @@ def app(register: str, expect: int) -> int:
     from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QTableView
 
-    from ui.app import make_app
-    from ui.main_window import MainWindow
+    from cdsdesk.storage.lock import acquire_or_explain
+    from ui.app import make_app, open_window
 
     phases: dict[str, float] = {}
     phase(phases, "imported")
     application = make_app()
     phase(phases, "app")
+    # Scratch settings, so that no saved filter or layout changes the work.
     scratch = Path(tempfile.mkdtemp(prefix="cdsdesk-bench-"))
-    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(register, settings=settings)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch))
+    # What ui.app.run does: the register's lock, the start-up integrity check, then the
+    # window with its side panels deferred past the first paint.
+    lock = acquire_or_explain(Path(register))
+    found = open_window(register)
+    assert found is not None, "the register did not open"
+    window = found
     phase(phases, "window_built")
     table = window.findChild(QTableView, "taskTable")
     assert table is not None, "no QTableView named taskTable in the main window"
-    state = {"done": False}
+    state = {"done": False, "loaded": False}
 
     def filled() -> bool:
         model = table.model()
         return model is not None and model.rowCount() >= expect
 
+    def heavy_modules() -> list[str]:
+        return sorted(m for m in sys.modules if m.split(".")[0] in HEAVY_MODULES)
+
     def finish() -> None:
         if state["done"]:
             return
         state["done"] = True
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY_MODULES)
-        ready(phases, rows=table.model().rowCount(), heavy_modules=heavy)
+        ready(phases, rows=table.model().rowCount(), heavy_modules=heavy_modules())
+        if window.panels_loaded:
+            QTimer.singleShot(0, loaded)
+
+    def loaded() -> None:
+        if state["loaded"]:
+            return
+        state["loaded"] = True
+        window.repaint()  # the filled panels painted, not only filled
+        say("LOADED", "loaded", phases, heavy_modules=heavy_modules())
         application.quit()
+
+    def panels_loaded() -> None:
+        if state["done"]:  # otherwise READY comes first and then sees them loaded
+            QTimer.singleShot(0, loaded)
+
+    window.panelsLoaded.connect(panels_loaded)
 
     class PaintWatch(QObject):
         """The table counts as shown once its viewport has painted the filled model."""
@@ -138,16 +171,22 @@ def app(register: str, expect: int) -> int:
     phase(phases, "shown")
     # Installed after show(): filters run newest first, so this one sees the first paint
     # before any the window installs for work it defers until then, and its zero timer
-    # fires first. Work deferred past the first paint is not part of start-up.
+    # fires first. Work deferred past the first paint counts in LOADED, not in READY.
     watch = PaintWatch()
     table.viewport().installEventFilter(watch)
     QTimer.singleShot(int(TIMEOUT_S * 1000), application.quit)
     application.exec()
-    if not state["done"]:
+    if not state["loaded"]:
         model = table.model()
-        print(f"TIMEOUT rows={model.rowCount() if model else None} expected={expect}", flush=True)
+        print(
+            f"TIMEOUT rows={model.rowCount() if model else None} expected={expect} "
+            f"panels_loaded={window.panels_loaded}",
+            flush=True,
+        )
         return 1
+    lock.release()
     shutil.rmtree(scratch, ignore_errors=True)
+    sys.stdout.flush()
     os._exit(0)  # skip tearing down 100,000 Python objects: not part of start-up
 
 

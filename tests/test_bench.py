@@ -15,6 +15,8 @@ SIZE = 200
 PER_SIZE = [
     "start_s",
     "start_cpu_s",
+    "loaded_s",
+    "loaded_cpu_s",
     "rss_mb",
     "search_ms_median",
     "search_ms_max",
@@ -22,6 +24,7 @@ PER_SIZE = [
     "unit_filter_ms",
     "calendar_month_ms",
     "reload_ms",
+    "edit_ms",
     "report_pdf_s",
     "report_docx_s",
 ]
@@ -59,6 +62,21 @@ def test_every_figure_is_a_number(figures: tuple[dict[str, object], str]) -> Non
         assert value >= 0, (key, value)
     assert data[f"start_s_{SIZE}"] > data[f"start_cpu_s_{SIZE}"] * 0.2
     assert data[f"rss_mb_{SIZE}"] > 40  # a Python process with Qt, not a unit mix-up
+
+
+def test_loaded_is_measured_after_the_start(figures: tuple[dict[str, object], str]) -> None:
+    """``loaded`` is the probe's LOADED line, after READY in the same process, and the
+    memory figure is taken there."""
+    data, stdout = figures
+    details = data["details"]
+    assert isinstance(details, dict)
+    ready = details[f"start_{SIZE}"]["phases"]
+    loaded = details[f"loaded_{SIZE}"]["phases"]
+    assert ready["painted"] <= ready["ready"] < loaded["loaded"]
+    assert data[f"start_s_{SIZE}"] < data[f"loaded_s_{SIZE}"]  # one run: the same process
+    rss = details[f"loaded_{SIZE}"]["memory_mb"]["VmRSS"]
+    assert data[f"rss_mb_{SIZE}"] == round(rss, 1)
+    assert f"loaded_s_{SIZE}" in stdout
 
 
 def test_the_importer_is_measured_when_it_exists(figures: tuple[dict[str, object], str]) -> None:

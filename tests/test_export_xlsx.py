@@ -3,12 +3,10 @@ installed, printed to PDF)."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -35,16 +33,6 @@ TITLE = "DANH SÁCH NHIỆM VỤ CHUYỂN ĐỔI SỐ"
 @pytest.fixture
 def rows(demo: Register) -> list[TaskRow]:
     return query_tasks(demo, TaskQuery(as_of=AS_OF))
-
-
-def _changed(row: TaskRow, **changes: Any) -> TaskRow:
-    """A copy of ``row`` with some fields changed (TaskRow may be a dataclass or a named tuple)."""
-    loose: Any = row
-    if hasattr(loose, "_replace"):
-        changed: TaskRow = loose._replace(**changes)
-    else:
-        changed = dataclasses.replace(loose, **changes)
-    return changed
 
 
 def _sheet(path: Path) -> Worksheet:
@@ -184,8 +172,8 @@ def test_control_characters_and_formula_like_text_are_kept_safe(
 ) -> None:
     path = tmp_path / "tasks.xlsx"
     bad = [
-        _changed(rows[0], content="Rà soát\x01 hệ thống\x0b\x1f\r\ndòng hai\x00"),
-        _changed(rows[1], content='=HYPERLINK("http://x")', last_note="+1\ufffe"),
+        rows[0].changed(content="Rà soát\x01 hệ thống\x0b\x1f\r\ndòng hai\x00"),
+        rows[1].changed(content='=HYPERLINK("http://x")', last_note="+1\ufffe"),
     ]
     export_tasks_xlsx(bad, path, columns=["content", "last_note"], title="Tiêu đề\x07")
     sheet = _sheet(path)

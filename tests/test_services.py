@@ -287,6 +287,16 @@ def test_documents_crud_and_label(register: Register, org: dict[str, int]) -> No
     assert [d.task_count for d in docs.list_documents(register)] == [1]
 
 
+def test_document_choices_match_the_full_list(demo: Register) -> None:
+    """The filter list's light read (raw driver, both backends) agrees with the full one."""
+    full = docs.list_documents(demo)
+    choices = docs.document_choices(demo)
+    assert [(c.id, c.label, c.title, c.issued_on) for c in choices] == [
+        (d.id, d.label, d.title, d.issued_on) for d in full
+    ]
+    assert any(c.label == "36/TB-UBND" and c.issued_on == D(2023, 2, 3) for c in choices)
+
+
 def test_last_note_is_the_one_known_on_the_day(register: Register, org: dict[str, int]) -> None:
     tid = ts.create_task(register, task(lead_ids=[org["hcth"]]))
     ts.add_note(register, tid, "Đã trình dự thảo", noted_on=D(2024, 3, 28))

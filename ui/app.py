@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -22,6 +22,7 @@ from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance, bring_to_front, server_name
 
 SCREENSHOT_SIZE = (1366, 768)
+PANELS_TIMEOUT_MS = 120_000  # a screenshot never waits forever (a window that never paints)
 
 
 def tr(text: str) -> str:
@@ -144,7 +145,8 @@ def open_window(path: str | Path | None) -> MainWindow | None:
         # A server register is checked by its server; a file is checked here.
         if isinstance(register_path, Path) and not check_at_start(register_path):
             return None
-        return MainWindow(register_path)
+        # The table first, the side panels right after its first paint.
+        return MainWindow(register_path, deferred=True)
     except CdsError as exc:
         common.show_error(None, str(exc), tr("Không mở được sổ đăng ký"))
         return None
@@ -213,12 +215,27 @@ def add_to_file_menu(window: MainWindow, action: QAction) -> None:
 def _run_screenshot(path: str | Path | None, screenshot: str) -> int:
     try:
         register_path = ensure_register(path, ask=False)
-        # A screenshot shows the default layout and leaves the user's settings alone.
-        window = MainWindow(register_path, settings=_scratch_settings())
+        # A screenshot shows the default layout and leaves the user's settings alone; it
+        # starts the way the program does and waits for the side panels.
+        window = MainWindow(register_path, settings=_scratch_settings(), deferred=True)
     except CdsError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     return save_screenshot(window, screenshot)
+
+
+def wait_for_panels(window: MainWindow, timeout_ms: int = PANELS_TIMEOUT_MS) -> bool:
+    """Run the event loop until the window's side panels are filled; whether they are."""
+    if not window.panels_loaded:
+        loop = QEventLoop()
+        window.panelsLoaded.connect(loop.quit)
+        timer = QTimer(singleShot=True, interval=timeout_ms)
+        timer.timeout.connect(loop.quit)
+        timer.start()
+        loop.exec()
+        timer.stop()
+        window.panelsLoaded.disconnect(loop.quit)
+    return window.panels_loaded
 
 
 def _scratch_settings() -> QSettings:
@@ -230,6 +247,7 @@ def save_screenshot(window: object, target: str) -> int:
     assert isinstance(window, MainWindow)
     window.resize(*SCREENSHOT_SIZE)
     window.show()
+    wait_for_panels(window)
     QApplication.processEvents()  # one layout pass before rendering, not a loop
     ok = window.grab().save(target, "PNG")
     window.close()

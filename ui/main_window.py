@@ -3,14 +3,22 @@
 Left the unit tree, centre the filter bar and the task table (with the
 attention panel above it on start), right the deadline calendar. Every edit
 goes through ``Operations``; its ``changed`` signal reloads what is shown.
+
+The program builds it with ``deferred=True``: the task table is filled first
+and the side panels (unit counts, calendar marks and lists, the attention
+panel, the document filter's list) one per event-loop turn once the table has
+painted, so that start-up waits for the table alone. ``panelsLoaded`` says
+when they are all filled. Without ``deferred`` (tests) everything is filled
+before the constructor returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,17 +32,20 @@ from cdsdesk.domain.enums import StatusClass
 from cdsdesk.errors import CdsError
 from cdsdesk.services.calendar import tasks_due_on
 from cdsdesk.services.queries import TaskRow
-from cdsdesk.services.units import units_answering_for
 from cdsdesk.storage.db import Register
 from ui import settings as S
 from ui.dialogs import common
 from ui.dialogs.attention import AttentionPanel
 from ui.export_runner import ExportController
 from ui.import_flow import ImportFlow
+from ui.lazy import lazy_module
 from ui.operations import Change, Operations
 from ui.views.calendar_panel import CalendarPanel
 from ui.views.task_panel import TaskPanel
 from ui.views.unit_panel import UnitPanel
+
+# SQLAlchemy and the ORM: loaded with the side panels, after the table has painted.
+unit_service = lazy_module("cdsdesk.services.units")
 
 MIN_POINT_SIZE = 7.0
 MAX_POINT_SIZE = 24.0
@@ -44,8 +55,68 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+class AfterFirstPaint(QObject):
+    """Runs ``steps`` one per event-loop turn, from the first time ``widget`` paints.
+
+    Input and repaints are handled between two steps. :meth:`run_now` runs what is
+    left at once; :meth:`cancel` drops it. ``finished`` is emitted once, when no step
+    is left (not after :meth:`cancel`).
+    """
+
+    finished = Signal()
+
+    def __init__(self, widget: QWidget, steps: list[Callable[[], None]], parent: QObject) -> None:
+        super().__init__(parent)
+        self._widget = widget
+        self._steps = list(steps)
+        self._done = False
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self._next)
+        widget.installEventFilter(self)
+
+    def is_done(self) -> bool:
+        return self._done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._timer.start()  # after this paint has completed
+        return False
+
+    def _next(self) -> None:
+        try:
+            if self._steps:
+                self._steps.pop(0)()
+        finally:  # a step that failed (and says so) does not keep the others from running
+            if self._steps:
+                self._timer.start()
+            else:
+                self._finish()
+
+    def run_now(self) -> None:
+        self._widget.removeEventFilter(self)
+        self._timer.stop()
+        while self._steps:
+            self._steps.pop(0)()
+        self._finish()
+
+    def cancel(self) -> None:
+        self._widget.removeEventFilter(self)
+        self._timer.stop()
+        self._steps.clear()
+
+    def _finish(self) -> None:
+        if not self._done:
+            self._done = True
+            self.finished.emit()
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, db_path: Path | str, settings: QSettings | None = None) -> None:
+    panelsLoaded = Signal()  # every side panel filled: once, after the first paint if deferred
+
+    def __init__(
+        self, db_path: Path | str, settings: QSettings | None = None, *, deferred: bool = False
+    ) -> None:
         super().__init__()
         self.register = Register(db_path)
         self.db_path = Path(db_path)
@@ -54,10 +125,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("CĐS Desk – {name}").format(name=self.db_path.name))
         self.setAcceptDrops(True)
 
-        self.unit_panel = UnitPanel(self.ops, self)
+        # The side panels are filled by the loader: now, or after the table's first paint.
+        self.unit_panel = UnitPanel(self.ops, self, load=False)
         self.task_panel = TaskPanel(self.register, self)
-        self.calendar_panel = CalendarPanel(self.register, self)
-        self.attention = AttentionPanel(self.register, parent=self)
+        self.calendar_panel = CalendarPanel(self.register, self, load=False)
+        self.attention = AttentionPanel(self.register, parent=self, load=False)
+        self._loader = AfterFirstPaint(
+            self.task_panel.table.viewport(), self._side_panel_steps(), self
+        )
+        self._loader.finished.connect(self.panelsLoaded)
+        if not deferred:
+            self._loader.run_now()  # before the layout caches the panels' size hints
 
         centre = QWidget()
         layout = QVBoxLayout(centre)
@@ -79,7 +157,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_settings()
-        self.task_panel.reload()  # the other panels loaded themselves
+        if self._saved_document and not self.task_panel.documents_loaded():
+            self.task_panel.reload_documents()  # the saved filter needs it now
+        self.task_panel.reload(documents=False)
         self._restore_document_and_quarter()
 
     # -- wiring ---------------------------------------------------------------
@@ -218,18 +298,47 @@ class MainWindow(QMainWindow):
 
     # -- loading --------------------------------------------------------------
 
+    @property
+    def panels_loaded(self) -> bool:
+        """Whether every side panel has been filled (see ``panelsLoaded``)."""
+        return self._loader.is_done()
+
+    def _side_panel_steps(self) -> list[Callable[[], None]]:
+        """Fill each side panel not filled yet: an edit, F5 or a new "as of" day before
+        its turn has filled it already, as of the right day."""
+        units, tasks, calendar, attention = (
+            self.unit_panel,
+            self.task_panel,
+            self.calendar_panel,
+            self.attention,
+        )
+
+        def unless(done: Callable[[], bool], fill: Callable[[], object]) -> Callable[[], None]:
+            return lambda: None if done() else fill()
+
+        return [
+            unless(units.is_loaded, lambda: units.reload(tasks.as_of)),
+            unless(calendar.is_loaded, lambda: calendar.reload(tasks.as_of)),
+            # Always today ("what needs attention today"); not at all once dismissed.
+            unless(lambda: attention.isHidden() or attention.is_loaded(), attention.reload),
+            unless(tasks.documents_loaded, tasks.reload_documents),
+        ]
+
     def reload_all(self) -> None:
         as_of = self.task_panel.as_of
-        self.unit_panel.reload(as_of)
         self.task_panel.reload()
+        self.unit_panel.reload(as_of)
         self.calendar_panel.reload(as_of)
         if not self.attention.isHidden():
             self.attention.reload()  # always today: "what needs attention today"
+        self._loader.run_now()  # nothing is left to fill
 
     def _on_change(self, change: Change) -> None:
+        # The unit panel reloads itself on ops.changed.
         as_of = self.task_panel.as_of
         if change.tasks or change.documents:
-            self.task_panel.reload()
+            documents = change.documents and self.task_panel.documents_loaded()
+            self.task_panel.reload(documents=documents)
             self.calendar_panel.reload(as_of)
             if not self.attention.isHidden():
                 self.attention.reload()  # always today: "what needs attention today"
@@ -243,7 +352,9 @@ class MainWindow(QMainWindow):
     def _unit_filter_changed(self, choice: tuple[int | None, bool, bool]) -> None:
         unit_id, cooperating, subunits = choice
         units = (
-            units_answering_for(self.register, unit_id, subunits) if unit_id is not None else None
+            unit_service.units_answering_for(self.register, unit_id, subunits)
+            if unit_id is not None
+            else None
         )
         self.task_panel.set_unit_filter(units, cooperating)
 
@@ -459,6 +570,7 @@ class MainWindow(QMainWindow):
             super().dropEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._loader.cancel()  # a panel left to fill would open the register again
         self.imports.wait()
         self.exports.wait_for_export()
         self.save_settings()

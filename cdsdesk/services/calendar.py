@@ -90,11 +90,14 @@ def _due_index(register: Register, as_of: date) -> _DueIndex:
     view = get_view(register, as_of, days_setting)
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     recurring = []
+    dated = (DeadlineKind.DATE, DeadlineKind.PERIOD)
     for entry in view.leaves():
         facts = entry.facts
         if facts.deadline_kind is DeadlineKind.RECURRING and facts.recurrence is not None:
             recurring.append(entry)
             continue
+        if facts.deadline_kind not in dated:
+            continue  # no day to fall due on
         for day, missed in due_dates(entry, date.min, date.max, as_of):
             counts[day][0] += 1
             counts[day][1] += missed

@@ -148,6 +148,40 @@ def get_document(register: Register, document_id: int) -> DocumentInfo:
         return _info(doc, count)
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentChoice:
+    """A document as a filter list shows it: no text, no counts."""
+
+    id: int
+    label: str
+    title: str
+    issued_on: date | None
+
+
+def document_choices(register: Register) -> list[DocumentChoice]:
+    """Every document's label and title, newest first, in one light read.
+
+    ``list_documents`` carries each notice's whole text and counts every task:
+    too much for a filter list filled at start-up.
+    """
+    with register.reading() as conn:
+        rows = list(
+            conn.execute(
+                "SELECT id, number, doc_type, issuer_code, title, issued_on FROM documents"
+            )
+        )
+    choices = [
+        DocumentChoice(
+            doc_id,
+            document_label(number, doc_type, issuer_code),
+            title,
+            issued if issued is None or isinstance(issued, date) else date.fromisoformat(issued),
+        )
+        for doc_id, number, doc_type, issuer_code, title, issued in rows
+    ]
+    return sorted(choices, key=lambda d: (d.issued_on or date.min, d.id), reverse=True)
+
+
 def list_documents(register: Register) -> list[DocumentInfo]:
     """All documents, newest first."""
     with register.transaction() as session:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import select
+from typing import Any, ClassVar
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StatusClass, StoredStatus, TaskGroup
-from cdsdesk.domain.models import ProgressNote, Task, TaskExtension, TaskLink, TaskOccurrence
 from cdsdesk.errors import NotFoundError, ValidationError
 from cdsdesk.i18n import tr
 from cdsdesk.periods import Quarter
-from cdsdesk.services.register_view import RegisterView, TaskEntry, get_view
-from cdsdesk.services.units import units_answering_for
+from cdsdesk.services.register_view import (
+    RegisterView,
+    TaskEntry,
+    ViewTables,
+    get_view,
+    without_gc,
+)
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import fold
@@ -39,43 +43,132 @@ class TaskQuery:
     task_ids: frozenset[int] | None = None  # only these (a calendar day's tasks)
 
 
-@dataclass(slots=True)
+_GROUPS: dict[str | None, TaskGroup | None] = {g.value: g for g in TaskGroup}
+_GROUPS[None] = None
+
+
 class TaskRow:
-    """One line of the task list, plain data for tables and exports."""
+    """One line of the task list: plain, read-only data for tables and exports.
+
+    A row is a window on one task of a register view: the window holds 100,000 of
+    them, so a row keeps the task's entry, the view's tables and copies of the four
+    fields read for every row on each keystroke or click (tree order, the counts of
+    overdue and due-soon rows). Every other field is read from the entry, or worked
+    out when asked (unit names, document label, depth, review flags).
+    :meth:`changed` makes a copy with fields replaced.
+    """
+
+    __slots__ = ("_entry", "_tables", "due_soon", "id", "parent_id", "status_class")
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "parent_id", "depth", "ref", "content", "lead_units", "cooperating_units",
+        "deadline", "deadline_text", "deadline_kind", "recurrence", "status", "status_class",
+        "due_soon", "days_overdue", "cancelled", "extended", "urgent", "last_note_on",
+        "last_note", "document_id", "document", "task_group", "assigned_on", "completed_on",
+        "has_children", "flags", "lead_ids", "cooperating_ids", "lead_short_units",
+        "cooperating_short_units", "search_text",
+    )
 
     id: int
     parent_id: int | None
-    depth: int
-    ref: str
-    content: str
-    lead_units: tuple[str, ...]
-    cooperating_units: tuple[str, ...]
-    deadline: date | None
-    deadline_text: str
-    deadline_kind: DeadlineKind
-    recurrence: Recurrence | None
-    status: StoredStatus
     status_class: StatusClass | None
     due_soon: bool
-    days_overdue: int
-    cancelled: bool
-    extended: bool
-    urgent: bool
-    last_note_on: date | None
-    last_note: str
-    document_id: int | None
-    document: str
-    task_group: TaskGroup | None
-    assigned_on: date | None
-    completed_on: date | None
-    has_children: bool
-    flags: tuple[str, ...] = ()
-    lead_ids: tuple[int, ...] = ()
-    cooperating_ids: tuple[int, ...] = ()
-    lead_short_units: tuple[str, ...] = ()
-    cooperating_short_units: tuple[str, ...] = ()
-    # Folded ref, content and lead unit names: what the search box looks in.
-    search_text: str = ""
+
+    def __init__(self, tables: ViewTables, entry: TaskEntry) -> None:
+        self.id = entry.id
+        self.parent_id = entry.parent_id
+        self.status_class = entry.shown.status_class
+        self.due_soon = entry.shown.due_soon
+        self._tables = tables
+        self._entry = entry
+
+    # -- the task's own values ------------------------------------------------
+
+    @property
+    def ref(self) -> str:
+        return self._entry.ref
+
+    @property
+    def content(self) -> str:
+        return self._entry.content
+
+    @property
+    def deadline_text(self) -> str:
+        return self._entry.deadline_text
+
+    @property
+    def urgent(self) -> bool:
+        return self._entry.urgent
+
+    @property
+    def last_note_on(self) -> date | None:
+        return self._entry.last_note_on
+
+    @property
+    def last_note(self) -> str:
+        return self._entry.last_note
+
+    @property
+    def document_id(self) -> int | None:
+        return self._entry.document_id
+
+    @property
+    def task_group(self) -> TaskGroup | None:
+        return _GROUPS.get(self._entry.task_group)
+
+    @property
+    def has_children(self) -> bool:
+        return bool(self._entry.children)
+
+    @property
+    def lead_ids(self) -> tuple[int, ...]:
+        return self._entry.lead_ids
+
+    @property
+    def cooperating_ids(self) -> tuple[int, ...]:
+        return self._entry.cooperating_ids
+
+    # -- its stored facts -----------------------------------------------------
+
+    @property
+    def deadline_kind(self) -> DeadlineKind:
+        return self._entry.facts.deadline_kind
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        return self._entry.facts.recurrence
+
+    @property
+    def status(self) -> StoredStatus:
+        return self._entry.facts.status
+
+    @property
+    def assigned_on(self) -> date | None:
+        return self._entry.facts.assigned_on
+
+    @property
+    def completed_on(self) -> date | None:
+        return self._entry.facts.completed_on
+
+    # -- as judged on the view's day --------------------------------------------
+
+    @property
+    def deadline(self) -> date | None:
+        """The due date in force on the view's day (the current period's end if recurring)."""
+        entry = self._entry
+        return entry.shown.due_on or entry.facts.deadline
+
+    @property
+    def days_overdue(self) -> int:
+        return self._entry.shown.days_overdue
+
+    @property
+    def cancelled(self) -> bool:
+        return self._entry.shown.cancelled
+
+    @property
+    def extended(self) -> bool:
+        return self._entry.shown.extended
 
     @property
     def status_label(self) -> str:
@@ -97,6 +190,134 @@ class TaskRow:
             return tr("Sắp đến hạn")
         return self.status_class.short_label
 
+    # -- worked out from the view ---------------------------------------------------
+
+    @property
+    def depth(self) -> int:
+        """How many parents the task has (0 for a top-level task)."""
+        tasks = self._tables.tasks
+        depth = 0
+        parent = self._entry.parent_id
+        while parent is not None and parent in tasks and depth < 20:
+            depth += 1
+            parent = tasks[parent].parent_id
+        return depth
+
+    @property
+    def lead_units(self) -> tuple[str, ...]:
+        return _names(self._entry.lead_ids, self._tables.unit_names)
+
+    @property
+    def cooperating_units(self) -> tuple[str, ...]:
+        return _names(self._entry.cooperating_ids, self._tables.unit_names)
+
+    @property
+    def lead_short_units(self) -> tuple[str, ...]:
+        return _names(self._entry.lead_ids, self._tables.unit_short_names)
+
+    @property
+    def cooperating_short_units(self) -> tuple[str, ...]:
+        return _names(self._entry.cooperating_ids, self._tables.unit_short_names)
+
+    @property
+    def document(self) -> str:
+        """The label of the document that assigned the task (``36/TB-UBND``), or ""."""
+        document_id = self._entry.document_id
+        return self._tables.document_labels.get(document_id, "") if document_id else ""
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return review_flags(self._entry)
+
+    @property
+    def search_text(self) -> str:
+        """Folded ref, content and lead unit names: what the search box looks in.
+
+        Made on each call: :func:`filter_rows` searches the parts without joining them.
+        """
+        folded = self._tables.unit_names_folded
+        entry = self._entry
+        return " ".join([entry.search_text, *[folded.get(u, "") for u in entry.lead_ids]])
+
+    # -- as a value -------------------------------------------------------------
+
+    def changed(self, **changes: Any) -> TaskRow:
+        """A copy with some fields replaced (for tests and previews).
+
+        Only what the copy shows changes: :func:`filter_rows` may still see the
+        task's own values.
+        """
+        unknown = sorted(set(changes) - set(self.FIELDS))
+        if unknown:
+            raise TypeError(f"TaskRow has no field {', '.join(unknown)}")
+        return _ChangedRow(self, changes)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TaskRow):
+            return NotImplemented
+        return self is other or self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, as the dataclass it was
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(
+            self.FIELDS, self._values(), strict=True
+        ))
+        return f"TaskRow({fields})"
+
+
+class _ChangedRow(TaskRow):
+    """A row with some fields replaced: see :meth:`TaskRow.changed`."""
+
+    __slots__ = ("_changes",)
+
+    _changes: dict[str, Any]
+
+    def __init__(self, row: TaskRow, changes: dict[str, Any]) -> None:
+        super().__init__(row._tables, row._entry)
+        before = row._changes if isinstance(row, _ChangedRow) else {}
+        self._changes = {**before, **changes}
+
+    def __getattribute__(self, name: str) -> Any:
+        changes = object.__getattribute__(self, "_changes")
+        if name in changes:
+            return changes[name]
+        return object.__getattribute__(self, name)
+
+
+def _search_words(text: str) -> list[str]:
+    """The folded words of a search, longest (most telling) first, each once; a word
+    inside another one is dropped: every row holding the longer one holds it too."""
+    words: list[str] = []
+    for word in sorted(set(fold(text).split()), key=len, reverse=True):
+        if not any(word in longer for longer in words):
+            words.append(word)
+    return words
+
+
+def _names(ids: tuple[int, ...], names: dict[int, str]) -> tuple[str, ...]:
+    if not ids:
+        return ()
+    return tuple([names.get(u, "?") for u in ids])
+
+
+def review_flags(entry: TaskEntry) -> tuple[str, ...]:
+    """What needs a human look, in Vietnamese."""
+    facts = entry.facts
+    due = facts.original_deadline or facts.deadline
+    late_start = bool(due and facts.assigned_on and due < facts.assigned_on)
+    if entry.lead_ids and not late_start:
+        return ()  # almost every task: no words to translate
+    flags = []
+    if late_start:
+        flags.append(tr("Hạn hoàn thành trước ngày giao"))
+    if not entry.lead_ids:
+        flags.append(tr("Chưa có đơn vị chủ trì"))
+    return tuple(flags)
+
 
 def query_tasks(register: Register, query: TaskQuery | None = None) -> list[TaskRow]:
     """Tasks matching every given filter, parents before their sub-tasks."""
@@ -108,11 +329,11 @@ def query_tasks(register: Register, query: TaskQuery | None = None) -> list[Task
                 status=query.status, names=", ".join(STATUS_FILTERS)
             )
         )
-    units = (
-        units_answering_for(register, query.unit_id, query.include_subunits)
-        if query.unit_id is not None
-        else None
-    )
+    units = None
+    if query.unit_id is not None:
+        from cdsdesk.services.units import units_answering_for  # SQLAlchemy: not at start-up
+
+        units = units_answering_for(register, query.unit_id, query.include_subunits)
     view = get_view(register, as_of, load_settings(register).due_soon_days)
     return filter_rows(view_rows(view), query, units)
 
@@ -120,28 +341,37 @@ def query_tasks(register: Register, query: TaskQuery | None = None) -> list[Task
 def view_rows(view: RegisterView) -> list[TaskRow]:
     """Every task of the view as a row, in register order (built once per view)."""
     if view.rows_cache is None:
-        from cdsdesk.services.register_view import _no_gc
-
-        with _no_gc():
-            view.rows_cache = [to_row(view, entry) for entry in view.ordered()]
+        with without_gc():
+            tables = view.tables
+            view.rows_cache = [TaskRow(tables, entry) for entry in view.ordered()]
     return view.rows_cache
 
 
 def filter_rows(
-    rows: list[TaskRow], query: TaskQuery, units: set[int] | None = None
+    rows: list[TaskRow],
+    query: TaskQuery,
+    units: set[int] | None = None,
+    *,
+    unit_names: Mapping[int, str] | None = None,
 ) -> list[TaskRow]:
     """The rows that pass every filter of ``query`` (``units``: the unit filter's ids).
 
     Pure and in memory, so the window can filter 100,000 rows on each keystroke
     without going back to the database. Each filter in use is one pass of a
-    list comprehension; filters not in use cost nothing.
+    list comprehension over the tasks' stored values; filters not in use cost nothing.
+
+    A search word is found in a task's folded ref and content or in the folded
+    names of its lead units: ``unit_names`` (unit id to folded name), by default
+    those of the view the rows come from (``rows`` are rows of one view). No text
+    is joined per row: each word is looked for in the task's stored text, then the
+    units whose name holds it are matched against the task's lead units.
     """
     out = rows
     if query.task_ids is not None:
         ids = query.task_ids
         out = [r for r in out if r.id in ids]
     if query.status == CANCELLED:
-        out = [r for r in out if r.cancelled]
+        out = [r for r in out if r._entry.shown.cancelled]
     elif query.status == DUE_SOON:
         out = [r for r in out if r.due_soon]
     elif query.status is not None:
@@ -149,104 +379,37 @@ def filter_rows(
         out = [r for r in out if r.status_class is wanted]
     if units is not None:
         if query.include_cooperating:
-            out = [r for r in out if not units.isdisjoint(r.lead_ids)
-                   or not units.isdisjoint(r.cooperating_ids)]
+            out = [r for r in out if not units.isdisjoint(r._entry.lead_ids)
+                   or not units.isdisjoint(r._entry.cooperating_ids)]
         else:
-            out = [r for r in out if not units.isdisjoint(r.lead_ids)]
+            out = [r for r in out if not units.isdisjoint(r._entry.lead_ids)]
     if query.document_id is not None:
         doc = query.document_id
-        out = [r for r in out if r.document_id == doc]
+        out = [r for r in out if r._entry.document_id == doc]
     if query.task_group is not None:
-        group = query.task_group
-        out = [r for r in out if r.task_group is group]
+        group = query.task_group.value
+        out = [r for r in out if r._entry.task_group == group]
     if query.due_in is not None:
         start, end = query.due_in.start, query.due_in.end
-        out = [r for r in out if r.deadline and start <= r.deadline <= end]
+        out = [r for r in out if (due := r.deadline) and start <= due <= end]
     if query.due_on is not None:
-        due = query.due_on
-        out = [r for r in out if r.deadline == due]
-    for word in fold(query.search).split():
-        out = [r for r in out if word in r.search_text]
+        due_on = query.due_on
+        out = [r for r in out if r.deadline == due_on]
+    words = _search_words(query.search)
+    names: Mapping[int, str] = {}
+    if unit_names is not None:
+        names = unit_names
+    elif words and rows:
+        names = rows[0]._tables.unit_names_folded
+    for word in words:
+        # The units whose name holds the word, then the tasks they lead.
+        leads = {unit for unit, name in names.items() if word in name}
+        if leads:
+            out = [r for r in out if word in r._entry.search_text
+                   or not leads.isdisjoint(r._entry.lead_ids)]
+        else:
+            out = [r for r in out if word in r._entry.search_text]
     return out if out is not rows else list(rows)
-
-
-def _depth(view: RegisterView, entry: TaskEntry) -> int:
-    depth = 0
-    parent = entry.parent_id
-    while parent is not None and parent in view.tasks and depth < 20:
-        depth += 1
-        parent = view.tasks[parent].parent_id
-    return depth
-
-
-def review_flags(entry: TaskEntry) -> tuple[str, ...]:
-    """What needs a human look, in Vietnamese."""
-    flags = []
-    facts = entry.facts
-    due = facts.original_deadline or facts.deadline
-    if due and facts.assigned_on and due < facts.assigned_on:
-        flags.append(tr("Hạn hoàn thành trước ngày giao"))
-    if not entry.lead_ids:
-        flags.append(tr("Chưa có đơn vị chủ trì"))
-    return tuple(flags)
-
-
-_GROUPS: dict[str | None, TaskGroup | None] = {g.value: g for g in TaskGroup}
-_GROUPS[None] = None
-
-
-def _names(view: RegisterView, ids: list[int], names: dict[int, str]) -> tuple[str, ...]:
-    if not ids:
-        return ()
-    return tuple([names.get(u, "?") for u in ids])
-
-
-def to_row(view: RegisterView, entry: TaskEntry) -> TaskRow:
-    shown = entry.shown
-    facts = entry.facts
-    lead_ids = entry.lead_ids
-    coop_ids = entry.cooperating_ids
-    unit_names = view.unit_names
-    short_names = view.unit_short_names
-    folded = view.unit_names_folded
-    flags: tuple[str, ...] = ()
-    due = facts.original_deadline or facts.deadline
-    if (due and facts.assigned_on and due < facts.assigned_on) or not lead_ids:
-        flags = review_flags(entry)
-    return TaskRow(
-        entry.id,
-        entry.parent_id,
-        _depth(view, entry) if entry.parent_id is not None else 0,
-        entry.ref,
-        entry.content,
-        _names(view, lead_ids, unit_names),
-        _names(view, coop_ids, unit_names),
-        shown.due_on or facts.deadline,
-        entry.deadline_text,
-        facts.deadline_kind,
-        facts.recurrence,
-        facts.status,
-        shown.status_class,
-        shown.due_soon,
-        shown.days_overdue,
-        shown.cancelled,
-        shown.extended,
-        entry.urgent,
-        entry.last_note_on,
-        entry.last_note,
-        entry.document_id,
-        view.document_labels.get(entry.document_id, "") if entry.document_id else "",
-        _GROUPS.get(entry.task_group),
-        facts.assigned_on,
-        facts.completed_on,
-        bool(entry.children),
-        flags,
-        tuple(lead_ids),
-        tuple(coop_ids),
-        _names(view, lead_ids, short_names),
-        _names(view, coop_ids, short_names),
-        " ".join([entry.search_text, *[folded.get(u, "") for u in lead_ids]]),
-    )
 
 
 @dataclass(frozen=True)
@@ -302,6 +465,16 @@ class TaskDetail:
 
 
 def get_task(register: Register, task_id: int, as_of: date | None = None) -> TaskDetail:
+    from sqlalchemy import select  # the ORM is not needed to show the table: not at start-up
+
+    from cdsdesk.domain.models import (
+        ProgressNote,
+        Task,
+        TaskExtension,
+        TaskLink,
+        TaskOccurrence,
+    )
+
     due_soon_days = load_settings(register).due_soon_days
     with register.transaction() as session:
         task = session.get(Task, task_id)
@@ -331,7 +504,7 @@ def get_task(register: Register, task_id: int, as_of: date | None = None) -> Tas
         ).all()
         own_roles = [(tu.unit_id, tu.role) for tu in task.units]
         return TaskDetail(
-            row=to_row(view, entry),
+            row=TaskRow(view.tables, entry),
             version=task.version,
             period_start=task.period_start,
             original_deadline=task.original_deadline,

@@ -16,7 +16,6 @@ from cdsdesk.domain.enums import StatusClass, TaskGroup
 from cdsdesk.i18n import tr
 from cdsdesk.periods import Quarter
 from cdsdesk.services.register_view import RegisterView, TaskEntry, get_view
-from cdsdesk.services.units import list_units, units_answering_for
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import sort_key
@@ -68,6 +67,9 @@ def compute_stats(
     include_subunits: bool = True,
 ) -> Stats:
     """Counts as of ``as_of``, for the whole register or one unit (and its sub-units)."""
+    # The ORM is imported when needed: the window's unit counts (below) must not load it.
+    from cdsdesk.services.units import list_units, units_answering_for
+
     units = units_answering_for(register, unit_id, include_subunits) if unit_id else None
     due_soon_days = load_settings(register).due_soon_days
     order = {u.id: i for i, u in enumerate(list_units(register))}
@@ -86,7 +88,7 @@ def stats_from_view(
     per_unit: dict[int | None, Counter[str]] = defaultdict(Counter)
     per_group: dict[str | None, Counter[str]] = defaultdict(Counter)
     for entry in view.leaves():
-        if units is not None and not set(entry.lead_ids) & units:
+        if units is not None and units.isdisjoint(entry.lead_ids):
             continue
         shown = entry.shown
         if shown.cancelled:

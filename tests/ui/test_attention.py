@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -107,7 +106,7 @@ def test_nothing_to_do_says_so(panel: AttentionPanel) -> None:
 
 def test_long_lists_show_five_and_count_the_rest(panel: AttentionPanel) -> None:
     sample = panel.attention.overdue[0]
-    many = tuple(replace(sample, id=1000 + i, days_overdue=300 - i) for i in range(TOP + 4))
+    many = tuple(sample.changed(id=1000 + i, days_overdue=300 - i) for i in range(TOP + 4))
     panel.show_attention(Attention(AS_OF, 7, many, ()))
     flush_deletes()
     assert [line.task_id for line in panel.lines()] == [1000 + i for i in range(TOP)]

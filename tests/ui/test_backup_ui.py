@@ -338,8 +338,9 @@ def test_run_holds_the_lock_answers_a_second_start_and_backs_up_at_start(
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     opened: list[MainWindow] = []
 
-    def make_window(path: Path) -> MainWindow:
-        opened.append(MainWindow(path, settings=settings))
+    def make_window(path: Path, **options: Any) -> MainWindow:  # as app.run builds it
+        assert options == {"deferred": True}  # the table first, the side panels after
+        opened.append(MainWindow(path, settings=settings, **options))
         return opened[-1]
 
     monkeypatch.setattr(app_module, "MainWindow", make_window)
@@ -350,6 +351,10 @@ def test_run_holds_the_lock_answers_a_second_start_and_backs_up_at_start(
             QTimer.singleShot(50, look_then_close)  # the start-up backup runs off-thread
             return
         window = opened[0]
+        if not window.panels_loaded:  # the program fills the side panels after the table
+            QTimer.singleShot(50, look_then_close)
+            return
+        seen["panels"] = bool(window.unit_panel.model.units() and window.attention.lines())
         seen["locked"] = not RegisterLock(db_path.resolve()).acquire()
         seen["answers"] = SingleInstance(server_name(db_path)).notify_running()
         seen["menu"] = any(a.objectName() == "backupAction" for a in window.findChildren(QAction))
@@ -363,7 +368,7 @@ def test_run_holds_the_lock_answers_a_second_start_and_backs_up_at_start(
         assert app_module.run(db_path) == 0
     finally:
         guard.stop()
-    assert seen == {"locked": True, "answers": True, "menu": True}
+    assert seen == {"panels": True, "locked": True, "answers": True, "menu": True}
     assert backup.scan_backups(db_path)[0].reason is Reason.STARTUP
     with RegisterLock(db_path.resolve()) as lock:
         assert lock.acquire()  # released when the window closed

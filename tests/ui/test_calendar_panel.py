@@ -227,3 +227,25 @@ def test_upcoming_model_alone(demo: Register) -> None:
     assert model.index(0, COL_LEAD).data() == "Sở Tài chính"  # full name without short names
     assert "Chủ trì: Sở Tài chính" in model.index(0, COL_CONTENT).data(Qt.ItemDataRole.ToolTipRole)
     assert model.headerData(COL_DEADLINE, Qt.Orientation.Horizontal) == "Hạn"
+
+
+def test_the_overdue_count_is_the_overdue_list_counted(demo: Register) -> None:
+    from ui.models.upcoming import overdue_rows
+
+    for day in (AS_OF, date(2023, 6, 30), date(2026, 1, 1)):
+        rows = query_tasks(demo, TaskQuery(as_of=day))
+        assert calendar_panel.overdue_count(rows) == len(overdue_rows(rows))
+    assert calendar_panel.overdue_count(query_tasks(demo, TaskQuery(as_of=AS_OF))) > 0
+
+
+def test_a_panel_built_without_loading_reads_nothing_until_reloaded(
+    qtbot: QtBot, demo: Register
+) -> None:
+    widget = CalendarPanel(demo, today=lambda: AS_OF, load=False)
+    qtbot.addWidget(widget)
+    assert not widget.is_loaded() and widget.model.rowCount() == 0
+    assert not widget.calendar.marks()
+    widget.reload()
+    assert widget.is_loaded() and widget.calendar.marks()
+    assert widget.model.task_ids() == [r.id for r in upcoming_rows(
+        query_tasks(demo, TaskQuery(as_of=AS_OF)), AS_OF, widget.days_spin.value())]

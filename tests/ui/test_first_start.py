@@ -175,8 +175,8 @@ def test_the_first_start_leads_to_the_window_on_the_new_register(
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     opened: list[MainWindow] = []
 
-    def make_window(path: Path) -> MainWindow:
-        opened.append(MainWindow(path, settings=settings))
+    def make_window(path: Path, **options: Any) -> MainWindow:  # as app.run builds it
+        opened.append(MainWindow(path, settings=settings, **options))
         return opened[-1]
 
     monkeypatch.setattr(app_module, "MainWindow", make_window)

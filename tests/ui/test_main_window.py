@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QLineEdit, QTableView, QTreeView
 
@@ -206,3 +206,183 @@ def test_open_register_keeps_register_closed_on_exit(db_path: Path, qtbot: Any,
     win.close()
     with Register(db_path) as again:  # nothing left locked
         assert query_tasks(again)
+
+
+# -- deferred loading (what the program does: ui.app builds the window with deferred=True) --
+
+
+def panels(win: MainWindow) -> dict[str, object]:
+    """What the side panels and the table show, to compare two windows."""
+    combo = win.task_panel.document_combo
+    return {
+        "table": shown_ids(win),
+        "units": [(n.unit_id, n.own, n.with_subunits) for n in win.unit_panel.model.nodes()],
+        "marks": win.calendar_panel.calendar.marks(),
+        "upcoming": win.calendar_panel.model.task_ids(),
+        "overdue": win.calendar_panel.overdue_label.text(),
+        "attention": [line.task_id for line in win.attention.lines()],
+        "documents": [combo.itemData(i) for i in range(combo.count())],
+    }
+
+
+def filled_at_once(qtbot: Any, db_path: Path, settings: QSettings, as_of: QDate | None = None
+                   ) -> dict[str, object]:
+    """The panels of a window that fills everything in its constructor."""
+    win = MainWindow(db_path, settings=settings)
+    qtbot.addWidget(win)
+    if as_of is not None:
+        win.task_panel.as_of_edit.setDate(as_of)
+    state = panels(win)
+    win.close()
+    return state
+
+
+def test_deferred_window_fills_the_table_first_then_every_panel(
+    qtbot: Any, db_path: Path, settings: QSettings
+) -> None:
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+    assert win.task_panel.model.rowCount() == len(query_tasks(win.register))
+    assert not win.panels_loaded
+    assert not win.unit_panel.model.units()
+    assert not win.calendar_panel.is_loaded() and not win.calendar_panel.calendar.marks()
+    assert not win.attention.lines()
+    assert win.task_panel.document_combo.count() == 1  # "every document" only
+    with qtbot.waitSignal(win.panelsLoaded, timeout=10_000):
+        win.show()
+    assert win.panels_loaded
+    state = panels(win)
+    assert state["units"] and state["attention"] and len(state["documents"]) > 1  # type: ignore[arg-type]
+    assert state == filled_at_once(qtbot, db_path, settings)
+
+
+def test_closing_before_the_panels_are_filled_reads_nothing_more(
+    qtbot: Any, db_path: Path, settings: QSettings
+) -> None:
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+
+    class CloseAfterFirstPaint(QObject):
+        """Closes the window right after the table's first paint, before the panels' turn
+        (installed after the window's own watcher, so its timer fires first)."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, win.close)
+            return False
+
+    closer = CloseAfterFirstPaint()
+    win.task_panel.table.viewport().installEventFilter(closer)
+    win.show()
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=10_000)
+    qtbot.wait(200)
+    assert not win.panels_loaded
+    assert not win.unit_panel.is_loaded() and not win.calendar_panel.is_loaded()
+    assert not win.attention.is_loaded() and not win.task_panel.documents_loaded()
+
+
+def test_an_edit_or_a_new_day_before_the_panels_are_filled(
+    qtbot: Any, db_path: Path, settings: QSettings
+) -> None:
+    from cdsdesk.services.tasks import TaskInput
+
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+    row = next(r for r in win.task_panel.model.rows() if r.ref == "II.2.1")
+    detail = get_task(win.register, row.id)
+    data = TaskInput(content="Sửa trước khi các bảng bên được nạp", ref=row.ref,
+                     document_id=row.document_id, assigned_on=row.assigned_on,
+                     deadline_kind=row.deadline_kind,
+                     deadline=detail.original_deadline or row.deadline,
+                     lead_ids=list(detail.lead_ids), status=row.status,
+                     completed_on=row.completed_on)
+    win.ops.update_task(row.id, data, detail.version)
+    day = QDate(2024, 3, 31)
+    win.task_panel.as_of_edit.setDate(day)
+    with qtbot.waitSignal(win.panelsLoaded, timeout=10_000):
+        win.show()
+    assert panels(win) == filled_at_once(qtbot, db_path, settings, as_of=day)
+
+
+def test_choosing_a_unit_while_the_panels_are_filled(
+    qtbot: Any, db_path: Path, settings: QSettings
+) -> None:
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(win.unit_panel.is_loaded, timeout=10_000)
+    unit = find_unit(win.register, "Sở Khoa học và Công nghệ")
+    win.unit_panel.select_unit(unit.id)
+    qtbot.waitUntil(lambda: win.panels_loaded, timeout=10_000)
+    assert win.unit_panel.current_unit_id() == unit.id
+    ids = units_answering_for(win.register, unit.id, True)
+    assert shown_ids(win)
+    assert all(set(r.lead_ids) & ids for r in win.task_panel.model.rows())
+
+
+def test_f5_before_the_panels_are_filled_fills_them(
+    qtbot: Any, db_path: Path, settings: QSettings
+) -> None:
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.panelsLoaded, timeout=1_000):
+        win.refresh_action.trigger()  # not shown yet: nothing painted
+    assert panels(win) == filled_at_once(qtbot, db_path, settings)
+
+
+def test_a_task_edit_does_not_reread_the_document_list(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.views.task_panel as task_panel
+    from cdsdesk.services.tasks import TaskInput
+
+    reads: list[int] = []
+    real = task_panel.document_service.document_choices
+    monkeypatch.setattr(
+        task_panel.document_service, "document_choices", lambda r: reads.append(1) or real(r)
+    )
+    row = next(r for r in window.task_panel.model.rows() if r.ref == "II.2.1")
+    detail = get_task(window.register, row.id)
+    data = TaskInput(content="Nội dung đã sửa", ref=row.ref, document_id=row.document_id,
+                     assigned_on=row.assigned_on, deadline_kind=row.deadline_kind,
+                     deadline=detail.original_deadline or row.deadline,
+                     lead_ids=list(detail.lead_ids), status=row.status,
+                     completed_on=row.completed_on)
+    window.ops.update_task(row.id, data, detail.version)
+    assert reads == []
+    window.refresh_action.trigger()  # F5 reads everything again
+    assert reads == [1]
+
+
+def test_the_screenshot_waits_for_the_panels(
+    qtbot: Any, db_path: Path, settings: QSettings, tmp_path: Path
+) -> None:
+    from ui.app import save_screenshot
+
+    win = MainWindow(db_path, settings=settings, deferred=True)
+    qtbot.addWidget(win)
+    assert save_screenshot(win, str(tmp_path / "shot.png")) == 0
+    assert win.panels_loaded and win.attention.lines() and win.unit_panel.model.units()
+
+
+def test_the_table_is_shown_before_the_orm_is_imported(db_path: Path) -> None:
+    """SQLAlchemy (a third of a second to import on an old PC) is for the side panels and
+    edits: a fresh process paints the table without it."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from ui.app import make_app\n"
+        "from ui.main_window import MainWindow\n"
+        "app = make_app()\n"
+        "win = MainWindow(sys.argv[1], QSettings(sys.argv[2], QSettings.Format.IniFormat),"
+        " deferred=True)\n"
+        "print(win.task_panel.model.rowCount(), 'sqlalchemy' in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db_path), str(db_path.with_suffix(".ini"))],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    rows, orm = done.stdout.split()
+    assert int(rows) > 0 and orm == "False"

@@ -245,8 +245,15 @@ class AttentionPanel(QFrame):
     dismissed = Signal()
 
     def __init__(
-        self, register: Register, as_of: date | None = None, parent: QWidget | None = None
+        self,
+        register: Register,
+        as_of: date | None = None,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
     ) -> None:
+        """``load=False`` shows only the title until :meth:`reload` (the window fills
+        the panel after its first paint)."""
         super().__init__(parent, objectName="attentionPanel")
         self.register = register
         self.attention = Attention(as_of or date.today(), 0, (), ())
@@ -273,7 +280,14 @@ class AttentionPanel(QFrame):
         self._layout.setContentsMargins(10, 6, 6, 8)
         self._layout.setSpacing(2)
         self._layout.addLayout(top)
-        self.reload(as_of)
+        self._loaded = False
+        if load:
+            self.reload(as_of)
+        else:
+            self._show_title(self.attention.as_of)
+
+    def is_loaded(self) -> bool:
+        return self._loaded
 
     def reload(self, as_of: date | None = None) -> None:
         """Read the register again, as of ``as_of`` (today if not given)."""
@@ -281,11 +295,8 @@ class AttentionPanel(QFrame):
 
     def show_attention(self, attention: Attention) -> None:
         self.attention = attention
-        if attention.as_of == date.today():
-            title = tr("Cần chú ý hôm nay ({date})")
-        else:
-            title = tr("Cần chú ý tính đến ngày {date}")
-        self.title.setText(title.format(date=format_date(attention.as_of)))
+        self._loaded = True
+        self._show_title(attention.as_of)
         if self._body is not None:
             self._layout.removeWidget(self._body)
             self._body.hide()  # deleteLater waits for the event loop; do not show it meanwhile
@@ -295,6 +306,13 @@ class AttentionPanel(QFrame):
         self._layout.addWidget(self._body)
         self._widths = self._natural_widths()
         self._apply_widths()
+
+    def _show_title(self, as_of: date) -> None:
+        if as_of == date.today():
+            title = tr("Cần chú ý hôm nay ({date})")
+        else:
+            title = tr("Cần chú ý tính đến ngày {date}")
+        self.title.setText(title.format(date=format_date(as_of)))
 
     def lines(self) -> list[AttentionLine]:
         return list(self._lines)

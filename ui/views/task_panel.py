@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from cdsdesk.domain.enums import StatusClass, TaskGroup
 from cdsdesk.periods import Quarter
-from cdsdesk.services.documents import list_documents
 from cdsdesk.services.queries import CANCELLED, DUE_SOON, TaskQuery, TaskRow, query_tasks
 from cdsdesk.storage.db import Register
+from ui.lazy import lazy_module
 from ui.models.task_table import (
     COL_CONTENT,
     COL_COOPERATING,
@@ -41,6 +41,9 @@ from ui.models.task_table import (
     TaskTableModel,
     headers,
 )
+
+# SQLAlchemy and the ORM: the document list is filled after the table has painted.
+document_service = lazy_module("cdsdesk.services.documents")
 
 SEARCH_DEBOUNCE_MS = 150
 COLUMN_KEYS = [
@@ -111,6 +114,8 @@ class TaskPanel(QWidget):
         self.document_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.document_combo.addItem(tr("Mọi văn bản"), 0)  # the list itself: reload_documents
+        self._documents_loaded = False
         self.quarter_combo = QComboBox(objectName="quarterFilter")
         self.as_of_edit = QDateEdit(objectName="asOfDate")
         self.as_of_edit.setDisplayFormat("dd/MM/yyyy")
@@ -189,10 +194,15 @@ class TaskPanel(QWidget):
     def as_of(self) -> date:
         return self.as_of_edit.date().toPython()  # type: ignore[no-any-return]
 
-    def reload(self) -> None:
-        """Read the register again, keeping the filters and the current task."""
+    def reload(self, *, documents: bool = True) -> None:
+        """Read the register again, keeping the filters and the current task.
+
+        ``documents=False`` leaves the document filter's list as it is: the window
+        passes it when no document changed, or to fill that list after the first paint.
+        """
         current = self.current_task_id()
-        self._reload_documents()
+        if documents:
+            self.reload_documents()
         rows = query_tasks(self.register, TaskQuery(as_of=self.as_of))
         self._reload_quarters(rows)
         self.model.set_all_rows(rows, refilter=False)
@@ -200,12 +210,17 @@ class TaskPanel(QWidget):
         if current is not None:
             self.select_task(current)
 
-    def _reload_documents(self) -> None:
+    def documents_loaded(self) -> bool:
+        return self._documents_loaded
+
+    def reload_documents(self) -> None:
+        """Fill the document filter's list again, keeping the chosen document."""
+        documents = document_service.document_choices(self.register)
         chosen = self.document_combo.currentData()
         self.document_combo.blockSignals(True)
         self.document_combo.clear()
         self.document_combo.addItem(tr("Mọi văn bản"), 0)
-        for doc in list_documents(self.register):
+        for doc in documents:
             self.document_combo.addItem(doc.label or doc.title[:30], doc.id)
             self.document_combo.setItemData(
                 self.document_combo.count() - 1, doc.title, Qt.ItemDataRole.ToolTipRole
@@ -213,6 +228,7 @@ class TaskPanel(QWidget):
         index = self.document_combo.findData(chosen)
         self.document_combo.setCurrentIndex(max(index, 0))
         self.document_combo.blockSignals(False)
+        self._documents_loaded = True
 
     def _reload_quarters(self, rows: list[TaskRow]) -> None:
         chosen = self.quarter_combo.currentData()
@@ -279,7 +295,7 @@ class TaskPanel(QWidget):
 
     def _as_of_changed(self) -> None:
         self.asOfChanged.emit(self.as_of)
-        self.reload()
+        self.reload(documents=False)  # the documents do not depend on the day
 
     # -- selection ----------------------------------------------------------
 

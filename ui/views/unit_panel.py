@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -43,14 +44,20 @@ from PySide6.QtWidgets import (
 )
 
 from cdsdesk.errors import CdsError
-from cdsdesk.services import units as us
 from cdsdesk.services.queries import TaskQuery, query_tasks
 from cdsdesk.services.stats import unit_open_counts
 from cdsdesk.textvi import fold
 from ui.dialogs import common
 from ui.dialogs.unit_dialogs import ChooseUnitDialog, ListFilterEdit, RetireDialog, UnitDialog
+from ui.lazy import lazy_module
 from ui.models.unit_tree import COL_NAME, COL_OPEN, COL_OVERDUE, UnitNode, UnitTreeModel
 from ui.operations import Change, Operations
+
+if TYPE_CHECKING:
+    from cdsdesk.services.units import UnitInfo
+
+# SQLAlchemy and the ORM: loaded when the tree is first filled, after the table has painted.
+us = lazy_module("cdsdesk.services.units")
 
 MIN_WIDTH = 230
 PREFERRED_WIDTH = 270
@@ -65,7 +72,11 @@ def tr(text: str) -> str:
 class UnitPanel(QWidget):
     unitFilterChanged = Signal(object)  # a UnitFilter tuple
 
-    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ops: Operations, parent: QWidget | None = None, *, load: bool = True
+    ) -> None:
+        """``load=False`` leaves the tree empty until :meth:`reload` (the window fills it
+        after its first paint)."""
         super().__init__(parent)
         self.ops = ops
         self._as_of = date.today()
@@ -123,7 +134,8 @@ class UnitPanel(QWidget):
         self.cooperating_box.toggled.connect(self._emit_filter)
         self.subunits_box.toggled.connect(self._subunits_toggled)
         ops.changed.connect(self._register_changed)
-        self.reload(self._as_of)
+        if load:
+            self.reload(self._as_of)
 
     def sizeHint(self) -> QSize:
         return QSize(PREFERRED_WIDTH, super().sizeHint().height())
@@ -256,7 +268,7 @@ class UnitPanel(QWidget):
         index = self.tree.currentIndex()
         return self.model.node(index).unit_id if index.isValid() else None
 
-    def current_unit(self) -> us.UnitInfo | None:
+    def current_unit(self) -> UnitInfo | None:
         index = self.tree.currentIndex()
         return self.model.node(index).info if index.isValid() else None
 
@@ -278,6 +290,9 @@ class UnitPanel(QWidget):
             parent = parent.parent()
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
+
+    def is_loaded(self) -> bool:
+        return self._loaded
 
     def reload(self, as_of: date) -> None:
         """Reread units and counts as of ``as_of``, keeping what is expanded and chosen."""
