@@ -367,8 +367,10 @@ class MainWindow(QMainWindow):
     def _show_counts(self, counts: tuple[list[TaskRow], list[TaskRow]]) -> None:
         shown, every = counts
         late = StatusClass.OPEN_OVERDUE
-        overdue = sum([r.status_class is late for r in shown])
-        soon = sum([r.due_soon for r in shown])
+        # Counted like the statistics, the attention panel and the calendar: a task with
+        # sub-tasks is judged through them, so only tasks without sub-tasks count.
+        overdue = sum([r.status_class is late and not r.has_children for r in shown])
+        soon = sum([r.due_soon and not r.has_children for r in shown])
         self.count_label.setText(
             tr("Hiển thị {shown}/{total} nhiệm vụ · {overdue} quá hạn · {soon} sắp đến hạn").format(
                 shown=len(shown), total=len(every), overdue=overdue, soon=soon

@@ -75,6 +75,18 @@ def test_search_without_diacritics(qtbot: Any, window: MainWindow) -> None:
     assert f"Hiển thị {len(rows)}/{every}" in window.count_label.text()
 
 
+def test_status_bar_counts_tasks_like_the_statistics(window: MainWindow) -> None:
+    """A task with sub-tasks is judged through them: the status bar counts overdue tasks
+    as the attention panel does (tasks without sub-tasks), not a parent on top of them."""
+    rows = window.task_panel.model.rows()
+    late = [r for r in rows if r.status_class is StatusClass.OPEN_OVERDUE]
+    assert any(r.has_children for r in late)  # the demo has such a parent
+    overdue = len([r for r in late if not r.has_children])
+    assert f"· {overdue} quá hạn ·" in window.count_label.text()
+    today = [r for r in query_tasks(window.register) if r.status_class is StatusClass.OPEN_OVERDUE]
+    assert len(window.attention.attention.overdue) == len([r for r in today if not r.has_children])
+
+
 def test_every_overdue_task_of_one_unit(qtbot: Any, window: MainWindow) -> None:
     unit = find_unit(window.register, "Sở Thông tin và Truyền thông")
     window.unit_panel.select_unit(unit.id)
