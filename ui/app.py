@@ -129,7 +129,12 @@ def run(path: str | Path | None, screenshot: str | None = None) -> int:
         backups = BackupController(window, MainWindowHost(window))
         add_to_file_menu(window, backups.action)
         window.show()
-        backups.start_automatic()
+        # The start-up backup reads the whole file: after the side panels, not beside them.
+        if window.panels_loaded:
+            backups.start_automatic()
+        else:
+            once = Qt.ConnectionType.SingleShotConnection
+            window.panelsLoaded.connect(backups.start_automatic, once)
         code = app.exec()
         instance.close()
     return code

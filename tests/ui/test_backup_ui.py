@@ -345,6 +345,14 @@ def test_run_holds_the_lock_answers_a_second_start_and_backs_up_at_start(
 
     monkeypatch.setattr(app_module, "MainWindow", make_window)
     seen: dict[str, bool] = {}
+    real_start = BackupController.start_automatic
+
+    def start_automatic(self: BackupController) -> None:
+        # The backup reads the whole file: it waits until the side panels are filled.
+        seen["backup after panels"] = bool(opened) and opened[0].panels_loaded
+        real_start(self)
+
+    monkeypatch.setattr(BackupController, "start_automatic", start_automatic)
 
     def look_then_close() -> None:
         if not opened or not opened[0].isVisible() or not backup.scan_backups(db_path):
@@ -368,7 +376,9 @@ def test_run_holds_the_lock_answers_a_second_start_and_backs_up_at_start(
         assert app_module.run(db_path) == 0
     finally:
         guard.stop()
-    assert seen == {"panels": True, "locked": True, "answers": True, "menu": True}
+    assert seen == {
+        "panels": True, "locked": True, "answers": True, "menu": True, "backup after panels": True
+    }
     assert backup.scan_backups(db_path)[0].reason is Reason.STARTUP
     with RegisterLock(db_path.resolve()) as lock:
         assert lock.acquire()  # released when the window closed
