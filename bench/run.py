@@ -319,6 +319,9 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
     app = make_app()
     scratch = Path(tempfile.mkdtemp(prefix="cdsdesk-bench-"))
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+    copy = scratch / Path(db).name
+    shutil.copy(db, copy)  # the edit below really writes: never into the cached register
+    db = str(copy)
     try:
         window = MainWindow(db, settings=settings, deferred=True)  # as the program builds it
     except TypeError:  # a window without deferred loading
@@ -430,12 +433,17 @@ def child_interact(db: str, expect: int) -> dict[str, Any]:
     edit = Stopwatch()
     ops = getattr(window, "ops", None)
     if register is not None and ops is not None:
+        from cdsdesk.services.tasks import add_note
         from ui.operations import Change
 
-        # What the window does after one task is saved (the write itself not included).
-        edited = Change(tasks=True, task_ids=frozenset({model.row_at(model.rowCount() // 2).id}))
+        # What the window does after one task is saved: a real write (a progress note,
+        # not timed) through the register, then the window's reload of what it changed.
+        today = date.today()
+        rows = [model.row_at(i) for i in range(model.rowCount() // 2, model.rowCount())]
+        task_id = next(r.id for r in rows if r.assigned_on is None or r.assigned_on <= today)
+        edited = Change(tasks=True, task_ids=frozenset({task_id}))
         settle()
-        register.changed()
+        add_note(register, task_id, "Đã họp rà soát tiến độ (phép đo)")
         with edit.timing():
             ops.changed.emit(edited)
             repaint_table()

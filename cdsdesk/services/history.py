@@ -25,7 +25,7 @@ from cdsdesk.domain.models import (
     Unit,
 )
 from cdsdesk.services import audit_restore
-from cdsdesk.storage.db import Register
+from cdsdesk.storage.db import Register, declare_task_writes
 
 Row = dict[str, Any]
 
@@ -130,6 +130,9 @@ def restore(register: Register, snapshot: Snapshot, label: str = "") -> None:
 
 def _restore_tasks(session: Session, snapshot: Snapshot) -> None:
     ids = task_subtree_ids(session, snapshot.ids) | set(snapshot.ids)
+    # The bulk statements below touch only these tasks: the register view re-reads them
+    # instead of every task (an undo at 100,000 tasks).
+    declare_task_writes(session, ids)
     versions = dict(session.execute(select(Task.id, Task.version).where(Task.id.in_(ids))).all())
     session.execute(
         delete(_LINK_T).where(or_(_LINK_T.c.from_task_id.in_(ids), _LINK_T.c.to_task_id.in_(ids)))

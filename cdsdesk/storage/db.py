@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from cdsdesk.storage import migrate
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.exc import DatabaseError
-    from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+    from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 APP_NAME = "CDSDesk"
 REGISTER_FILE = "so-nhiem-vu.cdsdb"
@@ -123,6 +123,9 @@ class Register:
         # read caches (the register view) know when they are stale.
         self.generation = 0
         self._cache: dict[object, object] = {}
+        # Reads cached before writes that touched only known tasks, with the union of
+        # those tasks' ids: a reader can bring such a value up to date (see stale()).
+        self._stale: dict[object, tuple[object, frozenset[int]]] = {}
         self._seen_elsewhere: str | None = None
         self._watch: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
@@ -187,12 +190,12 @@ class Register:
 
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         session = self._sessions()
-        wrote = _WriteWatch(session)
+        wrote = _WriteWatch(session, self)
         try:
             with session.begin():
                 yield session
             if wrote.seen:
-                self.changed()
+                self.changed(wrote.task_ids())
         except (OperationalError, DatabaseError) as exc:
             raise RegisterError(_write_error(self, exc)) from exc
         finally:
@@ -226,26 +229,88 @@ class Register:
         finally:
             raw.close()
 
-    def changed(self) -> None:
-        """Forget cached reads: the register was written (here or, when shared, elsewhere)."""
+    def changed(self, task_ids: frozenset[int] | None = None) -> None:
+        """Forget cached reads: the register was written (here or, when shared, elsewhere).
+
+        ``task_ids``: the write touched only these tasks (their own rows and their roles,
+        notes, extensions, occurrences and links) and rows no cached read uses (the audit
+        trail, issued reports). The cached values are then kept aside, with the ids written
+        since each was cached, for a reader that can bring them up to date by re-reading
+        just those tasks (:meth:`stale`). ``None``: anything may have changed.
+        """
         self.generation += 1
+        if task_ids is None:
+            self._stale.clear()
+        else:
+            # Writes in a row add up; a value that was not asked for again after the
+            # previous write (nothing was read in between, or not that) is let go, so a
+            # report's view of another day does not live on across every later save.
+            kept = {} if self._cache else self._stale
+            stale = {key: (value, ids | task_ids) for key, (value, ids) in kept.items()}
+            stale.update((key, (value, task_ids)) for key, value in self._cache.items())
+            self._stale = stale
         self._cache.clear()
 
-    def _forget_writes_elsewhere(self) -> None:
+    def stale(self, key: object) -> tuple[object, frozenset[int]] | None:
+        """What was cached under ``key`` before the latest writes, and the ids of the tasks
+        written since, when every write since touched only those tasks (made through this
+        ``Register``: another connection's write forgets it); taken, so asked for once.
+        """
+        self._forget_writes_elsewhere()
+        return self._stale.pop(key, None)
+
+    def written_elsewhere(self) -> bool:
+        """Whether another connection has written since the last look (the caches are then
+        forgotten): a value brought up to date from a stale one is kept only when not."""
+        return self._forget_writes_elsewhere()
+
+    def _forget_writes_elsewhere(self) -> bool:
         try:
-            seen = self._server_snapshot() if self.on_server else self._file_data_version()
+            seen = self._elsewhere_mark()
         except sqlite3.Error:
-            return  # unreachable: the next real read reports it in words
+            return False  # unreachable: the next real read reports it in words
         except Exception as exc:
             from sqlalchemy.exc import DatabaseError
 
             if isinstance(exc, DatabaseError):
-                return  # the server is unreachable: the next real read reports it in words
+                return False  # the server is unreachable: the next real read reports it in words
             raise
-        if seen != self._seen_elsewhere:
-            self._seen_elsewhere = seen
-            if self._cache:
-                self.changed()
+        if seen == self._seen_elsewhere:
+            return False
+        self._seen_elsewhere = seen
+        if self._cache or self._stale:
+            self.changed()
+        return True
+
+    def _elsewhere_mark(self) -> str:
+        return self._server_snapshot() if self.on_server else self._file_data_version()
+
+    def _mark_own_write(self, conn: Connection) -> tuple[Any, ...]:
+        """Inside a transaction that wrote: what tells, after its commit, whether it was the
+        only write since the last look (:meth:`_only_own_write`)."""
+        if self.on_server:
+            xid = conn.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()::text").scalar()
+            return (xid,)
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        # This connection's counter first: it moves for every other connection's commit
+        # from now on; the shared one then covers everything before.
+        own = raw.execute("PRAGMA data_version").fetchone()[0]
+        return (raw, own, self._file_data_version())
+
+    def _only_own_write(self, mark: tuple[Any, ...]) -> bool:
+        """Just after the commit: True when nobody else wrote between the last look and now;
+        the last look becomes now either way (the caller forgets everything when False)."""
+        before = self._seen_elsewhere
+        if self.on_server:
+            after = self._server_snapshot()
+            self._seen_elsewhere = after
+            return _only_transaction_ended(before, after, mark[0])
+        raw, own, shared = mark
+        after = self._file_data_version()
+        still = raw.execute("PRAGMA data_version").fetchone()[0]
+        self._seen_elsewhere = after
+        return bool(shared == before and still == own)
 
     def _server_snapshot(self) -> str:
         from sqlalchemy import text
@@ -323,22 +388,163 @@ class Register:
                 lock.commit()
 
 
-class _WriteWatch:
-    """Notices whether a session flushed ORM changes or ran an INSERT, UPDATE or DELETE."""
+# Rows of these tables belong to one task, named by their ``task_id``.
+_TASK_OWNED = frozenset({"task_units", "progress_notes", "task_extensions", "task_occurrences"})
+# Written with tasks but read by no cached value: the audit trail, issued reports, the
+# links between tasks (read only in one task's detail, never cached).
+_NOT_CACHED = frozenset({"audit_log", "report_snapshots", "task_links"})
+_AUDIT_INSERT = re.compile(r"\s*INSERT\s+INTO\s+\"?audit_log\b", re.IGNORECASE)
+_TASKS_DECLARED = "cdsdesk.db.tasks_written"  # session.info: see declare_task_writes()
+_NOT_WRITES = (*_READS, "SAVEPOINT")
 
-    def __init__(self, session: Session) -> None:
+
+def declare_task_writes(session: Session, task_ids: Iterable[int]) -> None:
+    """Say that the bulk statements this transaction runs from now on write only the rows
+    of these tasks (the tasks and their roles, notes, extensions, occurrences and links).
+
+    Statements run outside the ORM's flush are otherwise taken to change anything, and
+    every cached read is thrown away; an undo that puts back a few tasks calls this so
+    that the register view re-reads only them.
+    """
+    session.info.setdefault(_TASKS_DECLARED, set()).update(task_ids)
+
+
+class _WriteWatch:
+    """What a session wrote: whether anything, and which tasks when that is all it wrote.
+
+    The ORM's flush says which records it wrote; every statement on the session's
+    connection is seen too, so a bulk or raw write outside the flush (which no ORM
+    event describes) makes the whole register "changed" unless declared
+    (:func:`declare_task_writes`).
+    """
+
+    def __init__(self, session: Session, register: Register) -> None:
         from sqlalchemy import event
 
         self.seen = False
+        self._register = register
+        self._tasks: set[int] | None = set()  # None: not only tasks
+        self._flushing = False
+        self._conn: Connection | None = None
+        self._mark: tuple[Any, ...] | None = None
+        self._only_ours = False
+        self._session = session
+        event.listen(session, "after_begin", self._began)
+        event.listen(session, "before_flush", self._flush_starts)
         event.listen(session, "after_flush", self._flushed)
-        event.listen(session, "do_orm_execute", self._executed)
+        event.listen(session, "after_soft_rollback", self._flush_ends)  # a flush that failed
+        event.listen(session, "before_commit", self._committing)
+        event.listen(session, "after_commit", self._committed)
 
-    def _flushed(self, *_args: Any) -> None:
+    def task_ids(self) -> frozenset[int] | None:
+        """The tasks written, when that is all that was written and nobody else wrote
+        meanwhile; None when anything may have changed."""
+        if self._tasks is None or not self._only_ours:
+            return None
+        return frozenset(self._tasks)
+
+    def _began(self, _session: Session, _transaction: Any, conn: Connection) -> None:
+        from sqlalchemy import event
+
+        self._conn = conn
+        event.listen(conn, "before_cursor_execute", self._statement)
+
+    def _statement(self, _conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(_NOT_WRITES):
+            return
         self.seen = True
+        if self._flushing or _AUDIT_INSERT.match(statement):
+            return  # the flush's records are read in _flushed; the trail is not cached
+        declared = self._session.info.get(_TASKS_DECLARED)
+        if declared is None or self._tasks is None:
+            self._tasks = None
+        else:
+            self._tasks |= declared
 
-    def _executed(self, state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            self.seen = True
+    def _flush_starts(self, *_args: Any) -> None:
+        self._flushing = True
+
+    def _flush_ends(self, *_args: Any) -> None:
+        self._flushing = False
+
+    def _flushed(self, _session: Session, flush_context: UOWTransaction) -> None:
+        self._flushing = False
+        for state, (_is_delete, list_only) in flush_context.states.items():
+            if list_only or self._tasks is None:
+                continue
+            table = state.mapper.local_table.name
+            if table in _NOT_CACHED:
+                continue
+            found: set[Any] | None = None
+            if table == "tasks":
+                # And its parents before and after: their lists of sub-tasks changed.
+                found = _values(state, "id") | (_values(state, "parent_id") - {None})
+            elif table in _TASK_OWNED:
+                found = _values(state, "task_id")
+            if not found or None in found or _UNKNOWN in found:
+                self._tasks = None  # not a task's row, or one we cannot place
+            else:
+                self._tasks |= found
+        self._take_mark()
+
+    def _committing(self, _session: Session) -> None:
+        self._take_mark()
+
+    def _take_mark(self) -> None:
+        if self.seen and self._tasks is not None and self._mark is None and self._conn:
+            try:
+                self._mark = self._register._mark_own_write(self._conn)
+            except Exception:
+                self._tasks = None  # cannot tell: forget every cached read
+
+    def _committed(self, _session: Session) -> None:
+        if self._mark is None:
+            return
+        try:
+            self._only_ours = self._register._only_own_write(self._mark)
+        except Exception:
+            self._only_ours = False  # cannot tell: forget every cached read
+
+
+_UNKNOWN = object()
+
+
+def _values(state: Any, key: str) -> set[Any]:
+    """A column's value in a flushed record and any value it had before the flush
+    (``_UNKNOWN`` when it is not loaded)."""
+    if key in state.dict:
+        found = {state.dict[key]}
+    elif key == "id" and state.key is not None:
+        found = {state.key[1][0]}
+    else:
+        return {_UNKNOWN}
+    history = state.attrs[key].history
+    found.update(history.deleted or ())
+    found.update(history.added or ())
+    return found
+
+
+def _only_transaction_ended(before: str | None, after: str, xid: str | None) -> bool:
+    """Between two ``pg_current_snapshot()`` texts, whether transaction ``xid`` is the only
+    one that ended (a subtransaction of it counts as another: the caller then just reloads).
+
+    A snapshot is ``xmin:xmax:xip,...``: every id below xmax not listed in xip has ended.
+    """
+    if before is None or xid is None:
+        return False
+    ours = int(xid)
+    _, xmax0, running0 = _snapshot_parts(before)
+    _, xmax1, running1 = _snapshot_parts(after)
+    ended = {x for x in running0 if x not in running1}
+    started_and_ended = (xmax1 - xmax0) - sum(1 for x in running1 if xmax0 <= x < xmax1)
+    if ours in ended:
+        return len(ended) == 1 and started_and_ended == 0
+    return not ended and started_and_ended == 1 and xmax0 <= ours < xmax1 and ours not in running1
+
+
+def _snapshot_parts(text: str) -> tuple[int, int, set[int]]:
+    xmin, xmax, running = text.split(":")
+    return int(xmin), int(xmax), {int(x) for x in running.split(",") if x}
 
 
 def _url_and_path(location: str | Path) -> tuple[str, Path | None]:
