@@ -2,6 +2,7 @@
 
     python bench/startup_probe.py baseline
     python bench/startup_probe.py app REGISTER --expect ROWS
+    python bench/startup_probe.py floor REGISTER --expect ROWS
 
 ``baseline``: a bare PySide6 window (QApplication, an empty QMainWindow shown).
 ``app``: what ``main.py`` does (``ui.app.make_app``, the register's lock, then
@@ -33,7 +34,9 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 300.0
@@ -100,9 +103,95 @@ def baseline() -> int:
     return 0
 
 
+def paint_watch(
+    table: Any, filled: Callable[[], bool], done: Callable[[], bool],
+    phases: dict[str, float], finish: Callable[[], None],
+) -> Any:
+    """Calls ``finish`` once the table's viewport has painted the filled model (the
+    filter returned: keep it alive)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and filled() and not done():
+                if "painted" not in phases:
+                    phase(phases, "painted")
+                QTimer.singleShot(0, finish)  # after this paint has completed
+            return False
+
+    watch = PaintWatch()
+    table.viewport().installEventFilter(watch)
+    return watch
+
+
+def floor(register: str, expect: int) -> int:
+    """The least a window showing this register's task table can do: the same register
+    view and rows as the program, in a bare QTableView of four columns, without menus,
+    filters, side panels, the integrity check or the lock. What start-up cannot go below
+    with this data loading; prints ``READY`` like the others."""
+    sys.path.insert(0, str(ROOT))
+    from datetime import date
+
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    from cdsdesk.services.queries import view_rows
+    from cdsdesk.services.register_view import load_view
+    from cdsdesk.storage.db import Register
+
+    phases: dict[str, float] = {}
+    phase(phases, "imported")
+    application = QApplication(sys.argv)
+    rows = view_rows(load_view(Register(register), date.today(), 7))
+    phase(phases, "loaded_rows")
+    Index = QModelIndex | QPersistentModelIndex
+
+    class Rows(QAbstractTableModel):
+        def rowCount(self, parent: Index | None = None) -> int:
+            return 0 if parent is not None and parent.isValid() else len(rows)
+
+        def columnCount(self, parent: Index | None = None) -> int:
+            return 0 if parent is not None and parent.isValid() else 4
+
+        def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            row = rows[index.row()]
+            column = index.column()
+            if column == 0:
+                return row.ref
+            if column == 1:
+                return row.content
+            if column == 2:
+                return row.deadline.strftime("%d/%m/%Y") if row.deadline else ""
+            return row.status_short_label
+
+    window = QMainWindow()
+    table = QTableView(window)
+    table.setModel(Rows(table))
+    window.setCentralWidget(table)
+    state = {"done": False}
+
+    def finish() -> None:
+        if not state["done"]:
+            state["done"] = True
+            ready(phases, rows=len(rows))
+            application.quit()
+
+    window.resize(1280, 760)
+    window.show()
+    phase(phases, "shown")
+    watch = paint_watch(table, lambda: len(rows) >= expect, lambda: state["done"], phases, finish)
+    QTimer.singleShot(int(TIMEOUT_S * 1000), application.quit)
+    application.exec()
+    del watch
+    sys.stdout.flush()
+    os._exit(0 if state["done"] else 1)
+
+
 def app(register: str, expect: int) -> int:
     sys.path.insert(0, str(ROOT))
-    from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QTableView
 
     from cdsdesk.storage.lock import acquire_or_explain
@@ -156,26 +245,16 @@ def app(register: str, expect: int) -> int:
 
     window.panelsLoaded.connect(panels_loaded)
 
-    class PaintWatch(QObject):
-        """The table counts as shown once its viewport has painted the filled model."""
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and filled() and not state["done"]:
-                if "painted" not in phases:
-                    phase(phases, "painted")
-                QTimer.singleShot(0, finish)  # after this paint has completed
-            return False
-
     window.resize(1280, 760)
     window.show()
     phase(phases, "shown")
     # Installed after show(): filters run newest first, so this one sees the first paint
     # before any the window installs for work it defers until then, and its zero timer
     # fires first. Work deferred past the first paint counts in LOADED, not in READY.
-    watch = PaintWatch()
-    table.viewport().installEventFilter(watch)
+    watch = paint_watch(table, filled, lambda: bool(state["done"]), phases, finish)
     QTimer.singleShot(int(TIMEOUT_S * 1000), application.quit)
     application.exec()
+    del watch
     if not state["loaded"]:
         model = table.model()
         print(
@@ -194,9 +273,9 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if argv[:1] == ["baseline"]:
         return baseline()
-    if argv[:1] == ["app"] and len(argv) >= 2:
+    if argv[:1] in (["app"], ["floor"]) and len(argv) >= 2:
         expect = int(argv[argv.index("--expect") + 1]) if "--expect" in argv else 1
-        return app(argv[1], expect)
+        return (app if argv[0] == "app" else floor)(argv[1], expect)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -15,6 +15,7 @@ SIZE = 200
 PER_SIZE = [
     "start_s",
     "start_cpu_s",
+    "floor_start_s",
     "loaded_s",
     "loaded_cpu_s",
     "rss_mb",
