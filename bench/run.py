@@ -766,9 +766,14 @@ def main(argv: list[str] | None = None) -> int:
     report(figures, sizes, targets, one_core, details)
     elapsed = time.perf_counter() - started
     load = [round(x, 2) for x in (*load_before, *os.getloadavg())]
+    cpus = os.cpu_count() or 1
+    # The bench's own children keep about one CPU busy: more than half the CPUs busy
+    # before it started means other work shared the machine.
+    busy = load[0] > cpus / 2
     print(f"Whole run: {elapsed:.0f} s. Load average (1, 5, 15 min) before {load[:3]}, "
-          f"after {load[3:]} on {os.cpu_count()} CPUs: above the CPU count, other work "
-          "was running and the wall-clock figures are inflated (see the _cpu_s figures).")
+          f"after {load[3:]} on {cpus} CPUs: "
+          + ("other work was running and the wall-clock figures are inflated (see the _cpu_s "
+             "figures)." if busy else "no other work to speak of before the run."))
     if args.json:
         document = {
             **figures,
