@@ -214,6 +214,27 @@ def data_files(root: Path = ROOT) -> list[tuple[str, str]]:
     return pairs
 
 
+def lazy_imports(root: Path = ROOT) -> list[str]:
+    """Modules the window loads on first use (``ui.lazy.lazy_module("name")``): imported
+    by name at run time, so PyInstaller's analysis cannot see them."""
+    found: set[str] = set()
+    for folder in ("ui", "cdsdesk"):
+        for path in _files(root / folder):
+            if path.suffix != ".py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "lazy_module"
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    found.add(node.args[0].value)
+    return sorted(found)
+
+
 def migration_imports(root: Path = ROOT) -> list[str]:
     """Modules the migration scripts import: they are not reachable from ``main.py``."""
     found: set[str] = set()

@@ -112,6 +112,20 @@ def test_migration_scripts_imports_are_hidden_imports(built: dict[str, Any]) -> 
     assert {"alembic", "sqlalchemy", "cdsdesk.domain.models"} <= hidden
 
 
+def test_modules_loaded_on_first_use_are_hidden_imports(built: dict[str, Any]) -> None:
+    """``ui.lazy.lazy_module("…")`` imports by name at run time: PyInstaller's analysis
+    cannot see it, so the spec names every such module (the frozen window failed without)."""
+    hidden = set(built["Analysis"].args["hiddenimports"])
+    named = set(re.findall(r'lazy_module\("([\w.]+)"\)', (ROOT / "ui" / "operations.py").read_text(
+        encoding="utf-8")))
+    assert "cdsdesk.services.audit_revert" in named
+    assert named <= hidden
+    for path in (ROOT / "ui").rglob("*.py"):
+        for name in re.findall(r'lazy_module\("([\w.]+)"\)', path.read_text(encoding="utf-8")):
+            assert name in hidden, (path.name, name)
+            assert importlib.util.find_spec(name) is not None, name
+
+
 def test_unused_qt_modules_are_excluded_by_name(built: dict[str, Any]) -> None:
     excludes = set(built["Analysis"].args["excludes"])
     for name in (
