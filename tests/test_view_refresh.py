@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from bench.generate import build
-from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, TaskGroup, UnitRole
+from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus
 from cdsdesk.errors import CdsError
 from cdsdesk.exporting.report_data import compute_report_data
 from cdsdesk.periods import Quarter
@@ -151,37 +151,9 @@ def any_register(request: pytest.FixtureRequest, backend: str) -> Register:
 
 
 def task_input(register: Register, task_id: int) -> ts.TaskInput:
-    """The task as the editor would save it unchanged."""
-    from cdsdesk.domain.models import Task
-
-    with register.transaction() as session:
-        task = session.get(Task, task_id)
-        assert task is not None
-        roles = {r.value: [u.unit_id for u in task.units if u.role == r.value] for r in UnitRole}
-        return ts.TaskInput(
-            content=task.content,
-            ref=task.ref,
-            parent_id=task.parent_id,
-            document_id=task.document_id,
-            task_group=TaskGroup(task.task_group) if task.task_group else None,
-            assigned_on=task.assigned_on,
-            deadline_kind=DeadlineKind(task.deadline_kind),
-            deadline=task.deadline,
-            period_start=task.period_start,
-            recurrence=Recurrence(task.recurrence) if task.recurrence else None,
-            deadline_text=task.deadline_text,
-            urgent=task.urgent,
-            lead_ids=roles[UnitRole.LEAD.value],
-            cooperating_ids=roles[UnitRole.COOPERATING.value],
-            informed_ids=roles[UnitRole.INFORMED.value],
-            status=StoredStatus(task.status),
-            completed_on=task.completed_on,
-            cancelled_on=task.cancelled_on,
-            status_reason=task.status_reason or "lý do",
-            result=task.result,
-            evidence=task.evidence,
-            keep_deadline_as_written=True,
-        )
+    """The task as the editor would save it unchanged (a cancelled one keeps a reason)."""
+    data = ts.current_input(register, task_id)
+    return replace(data, status_reason=data.status_reason or "lý do")
 
 
 def edit(register: Register, task_id: int, **changes: Any) -> None:

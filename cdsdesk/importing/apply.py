@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdsdesk.domain.enums import DeadlineKind, Recurrence, StoredStatus, TaskGroup
+from cdsdesk.domain.enums import DeadlineKind, Recurrence
 from cdsdesk.domain.labels import document_label
 from cdsdesk.domain.models import Document, Task, Unit
 from cdsdesk.errors import NotFoundError, ValidationError
@@ -206,37 +206,6 @@ def _write_document(session: Session, plan: ImportPlan, update_id: int | None) -
     return existing
 
 
-def _current_input(task: Task) -> ts.TaskInput:
-    """A stored task as the service's input, so an update keeps what the import does not set."""
-    roles: dict[str, list[int]] = {"lead": [], "cooperating": [], "informed": []}
-    for role in task.units:
-        roles.setdefault(role.role, []).append(role.unit_id)
-    return ts.TaskInput(
-        content=task.content,
-        ref=task.ref,
-        parent_id=task.parent_id,
-        document_id=task.document_id,
-        task_group=TaskGroup(task.task_group) if task.task_group else None,
-        assigned_on=task.assigned_on,
-        deadline_kind=DeadlineKind(task.deadline_kind),
-        deadline=task.deadline,
-        period_start=task.period_start,
-        recurrence=Recurrence(task.recurrence) if task.recurrence else None,
-        deadline_text=task.deadline_text,
-        urgent=task.urgent,
-        lead_ids=roles["lead"],
-        cooperating_ids=roles["cooperating"],
-        informed_ids=roles["informed"],
-        status=StoredStatus(task.status),
-        completed_on=task.completed_on,
-        cancelled_on=task.cancelled_on,
-        status_reason=task.status_reason,
-        result=task.result,
-        evidence=task.evidence,
-        keep_deadline_as_written=True,  # stored as it is: never refused for being early
-    )
-
-
 def _merged_input(task: Task, new: ts.TaskInput) -> ts.TaskInput:
     """What the text now says, on top of what the officer recorded.
 
@@ -244,7 +213,7 @@ def _merged_input(task: Task, new: ts.TaskInput) -> ts.TaskInput:
     stay; units the text no longer names surely are kept rather than emptied;
     an extended deadline (gia hạn) is not put back to the notice's.
     """
-    current = _current_input(task)
+    current = ts.stored_input(task)
     merged = replace(
         current,
         content=new.content,
@@ -321,7 +290,7 @@ def apply_plan(
             matched.add(old.id)
             written[id(task)] = old.id
             merged = _merged_input(old, data)
-            if _same(merged, _current_input(old)):
+            if _same(merged, ts.stored_input(old)):
                 unchanged.append(old.id)
                 continue
             # update_task() opens its own transaction; these are its two steps.

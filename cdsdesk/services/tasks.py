@@ -227,6 +227,44 @@ def update_task(
         raise ConflictError(_conflict_message()) from exc
 
 
+def stored_input(task: Task) -> TaskInput:
+    """A stored task as this service's input: saving it unchanged changes nothing, so a
+    caller changes only what it means to (the importer keeps what a notice does not set)."""
+    roles: dict[str, list[int]] = {"lead": [], "cooperating": [], "informed": []}
+    for role in task.units:
+        roles.setdefault(role.role, []).append(role.unit_id)
+    return TaskInput(
+        content=task.content,
+        ref=task.ref,
+        parent_id=task.parent_id,
+        document_id=task.document_id,
+        task_group=TaskGroup(task.task_group) if task.task_group else None,
+        assigned_on=task.assigned_on,
+        deadline_kind=DeadlineKind(task.deadline_kind),
+        deadline=task.deadline,
+        period_start=task.period_start,
+        recurrence=Recurrence(task.recurrence) if task.recurrence else None,
+        deadline_text=task.deadline_text,
+        urgent=task.urgent,
+        lead_ids=roles["lead"],
+        cooperating_ids=roles["cooperating"],
+        informed_ids=roles["informed"],
+        status=StoredStatus(task.status),
+        completed_on=task.completed_on,
+        cancelled_on=task.cancelled_on,
+        status_reason=task.status_reason,
+        result=task.result,
+        evidence=task.evidence,
+        keep_deadline_as_written=True,  # stored as it is: never refused for being early
+    )
+
+
+def current_input(register: Register, task_id: int) -> TaskInput:
+    """Task ``task_id`` as it is stored, as this service's input."""
+    with register.transaction() as session:
+        return stored_input(_get(session, task_id))
+
+
 def _conflict_message() -> str:
     return tr("Nhiệm vụ vừa được người khác sửa và lưu trước; hãy tải lại rồi sửa lại.")
 
