@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cdsdesk import cli_import
+from cdsdesk.errorlog import log_unexpected
 from cdsdesk.errors import CdsError, ValidationError
 from cdsdesk.i18n import tr
 from cdsdesk.storage.db import Register, default_register_location, default_register_path
@@ -512,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback; the details go to the log file
-        log = _log_unexpected()
+        log = log_unexpected()
         print(
             tr("Lỗi không mong đợi ({kind}); chi tiết đã ghi vào {log}.").format(
                 kind=type(exc).__name__, log=log
@@ -532,21 +533,6 @@ def one_line(message: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def _log_unexpected() -> Path:
-    import traceback
-
-    from cdsdesk.storage.db import default_register_path
-
-    log = default_register_path().with_name("cdsdesk-loi.log")
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
-    except OSError:
-        pass
-    return log
 
 
 def _utf8_streams() -> None:

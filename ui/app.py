@@ -18,6 +18,7 @@ from cdsdesk.storage.integrity import Finding, check_register
 from cdsdesk.storage.lock import acquire_or_explain
 from ui.dialogs import common
 from ui.dialogs.backup_dialog import BackupController, recover_damaged
+from ui.error_hook import ErrorHook
 from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance, bring_to_front, server_name
 
@@ -104,6 +105,15 @@ def run(path: str | Path | None, screenshot: str | None = None) -> int:
     app = make_app()
     if screenshot:
         return _run_screenshot(path, screenshot)
+    hook = ErrorHook()
+    hook.install()
+    try:
+        return _run_window(app, path)
+    finally:
+        hook.uninstall()
+
+
+def _run_window(app: QApplication, path: str | Path | None) -> int:
     location = _chosen(path) or default_register_path()
     instance = SingleInstance(server_name(location))
     if instance.notify_running():
