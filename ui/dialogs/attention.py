@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cdsdesk.domain.enums import StatusClass
-from cdsdesk.services.queries import DUE_SOON, TaskQuery, TaskRow, filter_rows, query_tasks
+from cdsdesk.services.queries import DUE_SOON, TaskQuery, TaskRow, query_tasks
 from cdsdesk.settings import load_settings
 from cdsdesk.storage.db import Register
 from cdsdesk.textvi import format_date
@@ -82,9 +82,11 @@ class Attention:
 
 def attention_from_rows(rows: list[TaskRow], as_of: date, due_soon_days: int) -> Attention:
     """Pick and order the tasks to show from rows judged as of ``as_of``."""
-    leaves = [row for row in rows if not row.has_children]
-    overdue = filter_rows(leaves, TaskQuery(status=SHOW_OVERDUE))
-    due_soon = filter_rows(leaves, TaskQuery(status=SHOW_DUE_SOON))
+    # The same rows as the table's "overdue" and "due soon" filters, tasks without
+    # sub-tasks only, in one pass each (31,000 overdue rows at 100,000 tasks).
+    late = StatusClass.OPEN_OVERDUE
+    overdue = [r for r in rows if r.status_class is late and not r.has_children]
+    due_soon = [r for r in rows if r.due_soon and not r.has_children]
     overdue.sort(key=lambda r: (-r.days_overdue, natural_key(r.ref), r.id))
     due_soon.sort(key=lambda r: (r.deadline or date.max, natural_key(r.ref), r.id))
     return Attention(as_of, due_soon_days, tuple(overdue), tuple(due_soon))
