@@ -87,6 +87,17 @@ def test_status_bar_counts_tasks_like_the_statistics(window: MainWindow) -> None
     assert len(window.attention.attention.overdue) == len([r for r in today if not r.has_children])
 
 
+def test_the_window_fits_a_1024_pixel_screen(qtbot: Any, window: MainWindow) -> None:
+    """Old office PCs: no panel may hold the window wider than 1024 px (the attention
+    header wraps, the unit column and the filters narrow)."""
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.minimumSizeHint().width() <= 1024
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    assert window.task_panel.table.isVisible() and window.attention.isVisible()
+
+
 def test_every_overdue_task_of_one_unit(qtbot: Any, window: MainWindow) -> None:
     unit = find_unit(window.register, "Sở Thông tin và Truyền thông")
     window.unit_panel.select_unit(unit.id)

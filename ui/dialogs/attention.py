@@ -37,6 +37,7 @@ LONG_OVERDUE_DAYS = 90
 SHOW_OVERDUE = StatusClass.OPEN_OVERDUE.value
 SHOW_DUE_SOON = DUE_SOON
 _UNIT_COLUMN_MAX = 240
+UNIT_COLUMN_MIN = 80
 
 _STYLE = """
 QFrame#attentionPanel {
@@ -222,6 +223,9 @@ class AttentionLine(QFrame):
         self.ref_label.setFixedWidth(ref)
         self.unit_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.unit_label.setFixedWidth(unit)
+        # The unit column narrows with the panel (_apply_widths): it must not hold the
+        # window at its current width.
+        self.unit_label.setMinimumWidth(min(unit, UNIT_COLUMN_MIN))
         self.when_label.setFixedWidth(when)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -351,13 +355,13 @@ class AttentionPanel(QFrame):
     def _add_section(self, layout: QVBoxLayout, section: _Section) -> None:
         header = QLabel(section.header, objectName=section.name + "Header")
         header.setStyleSheet(f"color: {section.colour}; font-weight: bold;")
+        header.setWordWrap(True)  # on two lines rather than widen the window
         button = QPushButton(section.link, objectName=section.link_name)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         button.clicked.connect(lambda: self.showStatus.emit(section.status))
         top = QHBoxLayout()
         top.setContentsMargins(0, 4, 0, 0)
-        top.addWidget(header)
-        top.addStretch(1)
+        top.addWidget(header, 1)  # takes the free width: wraps only when there is none
         top.addWidget(button)
         layout.addLayout(top)
         for row in section.rows[:TOP]:
@@ -390,6 +394,6 @@ class AttentionPanel(QFrame):
     def _apply_widths(self) -> None:
         """Same column widths on every line, so they line up; units give way when narrow."""
         ref, unit, when = self._widths
-        unit = min(unit, _UNIT_COLUMN_MAX, max(self.width() // 4, 80))
+        unit = min(unit, _UNIT_COLUMN_MAX, max(self.width() // 4, UNIT_COLUMN_MIN))
         for line in self._lines:
             line.set_column_widths(ref, unit, when)

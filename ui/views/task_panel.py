@@ -176,7 +176,9 @@ class TaskPanel(QWidget):
         filter_row = QHBoxLayout()
         filter_row.setContentsMargins(0, 0, 0, 0)
         for combo in (self.status_combo, self.group_combo, self.document_combo, self.quarter_combo):
-            combo.setMinimumContentsLength(10)
+            # The four share the row and give way on a 1024-px screen; the open list shows
+            # each choice in full.
+            combo.setMinimumContentsLength(6)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )

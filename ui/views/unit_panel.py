@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 # SQLAlchemy and the ORM: loaded when the tree is first filled, after the table has painted.
 us = lazy_module("cdsdesk.services.units")
 
-MIN_WIDTH = 230
+MIN_WIDTH = 190
 PREFERRED_WIDTH = 270
 
 UnitFilter = tuple[int | None, bool, bool]  # (unit id or None, cooperating, sub-units)
