@@ -15,7 +15,7 @@ import gc
 import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -84,26 +84,32 @@ class ViewTables:
 class RegisterView:
     as_of: date
     due_soon_days: int
-    tasks: dict[int, TaskEntry]
-    unit_names: dict[int, str]
-    unit_short_names: dict[int, str]
-    document_labels: dict[int, str]
-    # Folded full and short name of each unit: the search box finds a task by its lead units.
-    unit_names_folded: dict[int, str] = field(default_factory=dict)
+    tables: ViewTables  # the tasks and the names and labels by id (shared with the rows)
     rows_cache: list[Any] | None = None  # the table rows, built on first use
-    tables: ViewTables = field(init=False, repr=False, compare=False)
     # Set on a view patched where no task moved, came or went: the ids in the order of
     # the view it was patched from, so that ordered() need not sort again (used once).
     order_hint: list[int] | None = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.tables = ViewTables(
-            self.tasks,
-            self.unit_names,
-            self.unit_short_names,
-            self.document_labels,
-            self.unit_names_folded,
-        )
+    @property
+    def tasks(self) -> dict[int, TaskEntry]:
+        return self.tables.tasks
+
+    @property
+    def unit_names(self) -> dict[int, str]:
+        return self.tables.unit_names
+
+    @property
+    def unit_short_names(self) -> dict[int, str]:
+        return self.tables.unit_short_names
+
+    @property
+    def document_labels(self) -> dict[int, str]:
+        return self.tables.document_labels
+
+    @property
+    def unit_names_folded(self) -> dict[int, str]:
+        """Folded full and short name of each unit: the search finds tasks by lead unit."""
+        return self.tables.unit_names_folded
 
     def leaves(self) -> list[TaskEntry]:
         """Tasks without sub-tasks: the ones counted in statistics."""
@@ -230,11 +236,13 @@ def _load_view(conn: Any, as_of: date, due_soon_days: int) -> RegisterView:
     return RegisterView(
         as_of,
         due_soon_days,
-        tasks,
-        {u[0]: u[1] for u in units},
-        {u[0]: u[2] or u[1] for u in units},
-        {d[0]: document_label(d[1], d[2], d[3]) for d in docs},
-        {u[0]: fold(f"{u[1]} {u[2]}") for u in units},
+        ViewTables(
+            tasks,
+            {u[0]: u[1] for u in units},
+            {u[0]: u[2] or u[1] for u in units},
+            {d[0]: document_label(d[1], d[2], d[3]) for d in docs},
+            {u[0]: fold(f"{u[1]} {u[2]}") for u in units},
+        ),
     )
 
 
@@ -296,15 +304,8 @@ def _patch(
         return None
     _inherit_roles(tasks, top_down)
     _judge(tasks, top_down, as_of, old.due_soon_days)
-    view = RegisterView(
-        as_of,
-        old.due_soon_days,
-        tasks,
-        old.unit_names,
-        old.unit_short_names,
-        old.document_labels,
-        old.unit_names_folded,
-    )
+    # The same names and labels: a write that changed any of them is never patched.
+    view = RegisterView(as_of, old.due_soon_days, replace(old.tables, tasks=tasks))
     if old.rows_cache is not None and _same_places(before, fresh, gone):
         view.order_hint = [row.id for row in old.rows_cache]
     return view

@@ -230,12 +230,12 @@ def test_upcoming_model_alone(demo: Register) -> None:
 
 
 def test_the_overdue_count_is_the_overdue_list_counted(demo: Register) -> None:
-    from ui.models.upcoming import overdue_rows
+    from ui.models.upcoming import overdue_count, overdue_rows
 
     for day in (AS_OF, date(2023, 6, 30), date(2026, 1, 1)):
         rows = query_tasks(demo, TaskQuery(as_of=day))
-        assert calendar_panel.overdue_count(rows) == len(overdue_rows(rows))
-    assert calendar_panel.overdue_count(query_tasks(demo, TaskQuery(as_of=AS_OF))) > 0
+        assert overdue_count(rows) == len(overdue_rows(rows))
+    assert overdue_count(query_tasks(demo, TaskQuery(as_of=AS_OF))) > 0
 
 
 def test_a_panel_built_without_loading_reads_nothing_until_reloaded(

@@ -67,6 +67,13 @@ def overdue_rows(rows: Iterable[TaskRow]) -> list[TaskRow]:
     return sorted(found, key=lambda r: (-r.days_overdue, r.id))
 
 
+def overdue_count(rows: Iterable[TaskRow]) -> int:
+    """``len(overdue_rows(rows))`` without sorting them: the label shows only the number,
+    and a sort key per row costs up to a quarter of a second at 100,000 tasks."""
+    late = StatusClass.OPEN_OVERDUE
+    return sum(1 for r in _counted(rows) if r.status_class is late)
+
+
 def days_left_text(days: int) -> str:
     if days == 0:
         return tr("Hôm nay")
